@@ -1,0 +1,83 @@
+//! The crate's one error type.
+
+use core::fmt;
+
+/// What went wrong. Each variant names the parameter at fault and what was
+/// wrong with it; none ever carries or prints the value itself, since values
+/// may be secret.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// A required challenge parameter was absent.
+    MissingParameter {
+        /// The parameter, in Cognito's spelling (`SRP_B`, `SALT`, ...).
+        name: &'static str,
+    },
+    /// A parameter was present but unusable.
+    InvalidParameter {
+        /// The parameter, in Cognito's spelling (`SRP_B`, `SALT`, ...).
+        name: &'static str,
+        /// What was wrong with it.
+        defect: Defect,
+    },
+}
+
+/// Why a parameter was rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Defect {
+    /// The value is empty.
+    Empty,
+    /// The value has a character that is not a hex digit (`0x` prefixes,
+    /// signs where none is allowed, and letters past `f` included).
+    NotHex,
+    /// The value is not standard, padded Base64 (RFC 4648 section 4).
+    NotBase64,
+    /// SRP_B is zero modulo N: a client that went on would compute a session
+    /// key the server already knows.
+    ZeroModN,
+    /// SRP_B is not below N. A conforming server always reduces B.
+    NotBelowN,
+    /// The hash u of SRP_A and SRP_B is zero, which would let the server skip
+    /// the password.
+    ZeroScrambler,
+    /// A user-pool id is not `<region>_<name>`.
+    NotAUserPoolId,
+    /// The value is longer than the protocol allows.
+    TooLong,
+    /// A `TIMESTAMP` is not exactly `EEE MMM d HH:mm:ss UTC yyyy`.
+    NotATimestamp,
+}
+
+impl fmt::Display for Defect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Defect::Empty => "is empty",
+            Defect::NotHex => "is not a hex number",
+            Defect::NotBase64 => "is not standard padded Base64",
+            Defect::ZeroModN => "is zero modulo N",
+            Defect::NotBelowN => "is not below N",
+            Defect::ZeroScrambler => "gives a zero u = H(SRP_A, SRP_B)",
+            Defect::NotAUserPoolId => "is not of the form <region>_<name>",
+            Defect::TooLong => "is too long",
+            Defect::NotATimestamp => "is not of the form `EEE MMM d HH:mm:ss UTC yyyy`",
+        })
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::MissingParameter { name } => write!(f, "challenge parameter {name} is missing"),
+            Error::InvalidParameter { name, defect } => write!(f, "{name} {defect}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl Error {
+    pub(crate) const fn invalid(name: &'static str, defect: Defect) -> Self {
+        Error::InvalidParameter { name, defect }
+    }
+}

@@ -1,0 +1,108 @@
+//! The client side of Amazon Cognito user-pool sign-in, in pure Rust.
+//!
+//! Cognito's `USER_SRP_AUTH` flow is a customised SRP-6a over the 3072-bit
+//! group of RFC 5054 that every client must reproduce to the byte. This crate
+//! does the math and checks the server's values, and keeps every secret in a
+//! type that is zeroized on drop and redacted in `Debug`.
+//!
+//! | step | client sends | Cognito answers |
+//! |---|---|---|
+//! | InitiateAuth `USER_SRP_AUTH` | `USERNAME`, `SRP_A` ([`SrpEphemeral::srp_a`]) | challenge `PASSWORD_VERIFIER`: `SRP_B`, `SALT`, `SECRET_BLOCK`, `USER_ID_FOR_SRP`, `USERNAME` |
+//! | RespondToAuthChallenge `PASSWORD_VERIFIER` | `USERNAME`, `PASSWORD_CLAIM_SECRET_BLOCK`, `PASSWORD_CLAIM_SIGNATURE`, `TIMESTAMP` ([`PasswordClaim`]) | tokens, or the next challenge |
+//! | RespondToAuthChallenge `DEVICE_SRP_AUTH` | `USERNAME`, `DEVICE_KEY`, `SRP_A` (a fresh [`SrpEphemeral`]) | challenge `DEVICE_PASSWORD_VERIFIER` |
+//! | RespondToAuthChallenge `DEVICE_PASSWORD_VERIFIER` | as `PASSWORD_VERIFIER`, plus `DEVICE_KEY` | tokens |
+//! | ConfirmDevice | `DeviceSecretVerifierConfig` ([`DeviceCredentials::generate`]) | whether to ask the user to remember the device |
+//!
+//! Add `SECRET_HASH` ([`SecretHash`]) to every request when the app client
+//! has a secret.
+//!
+//! # A password sign-in
+//!
+//! ```
+//! use std::collections::HashMap;
+//! use cognito_srp_auth::{
+//!     ClientSecret, Password, PasswordVerifierChallenge, PrivateExponentSize, SecretHash,
+//!     SrpEphemeral, Timestamp, UserPoolId,
+//! };
+//!
+//! # fn main() -> Result<(), cognito_srp_auth::Error> {
+//! let pool = UserPoolId::parse("us-east-1_AbC123xyz")?;
+//! let (client_id, client_secret) = ("3n4b5urk1ft4fl3mg5e62d9ado", ClientSecret::from("the app client's secret"));
+//!
+//! // InitiateAuth: USERNAME, SRP_A and, for a client with a secret, SECRET_HASH.
+//! let ephemeral = SrpEphemeral::generate(&mut rand::rng(), PrivateExponentSize::default());
+//! let _srp_a = ephemeral.srp_a();
+//! let _secret_hash = SecretHash::new(&client_secret, "alice@example.com", client_id);
+//!
+//! // Cognito's ChallengeParameters for PASSWORD_VERIFIER (SRP_B shortened here).
+//! let parameters = HashMap::from([
+//!     ("SRP_B", "9c2bd3f5a2b1c1e1f0e0d0c0b0a09080706050403020100f0e0d0c0b0a0908"),
+//!     ("SALT", "-16e462a84f2df159eee0c14642974ee7"),
+//!     ("SECRET_BLOCK", "c2VjcmV0IGJsb2Nr"),
+//!     ("USER_ID_FOR_SRP", "2c4f8a1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b"),
+//!     ("USERNAME", "2c4f8a1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b"),
+//! ]);
+//! let challenge = PasswordVerifierChallenge::from_parameters(&parameters)?;
+//! let signer = ephemeral.answer_password_verifier(&pool, &Password::from("correct horse"), &challenge)?;
+//! let claim = signer.sign(Timestamp::now());
+//!
+//! // RespondToAuthChallenge: the pool username from the challenge, not the alias.
+//! let secret_hash = SecretHash::new(&client_secret, challenge.username(), client_id);
+//! let responses = HashMap::from([
+//!     ("USERNAME", challenge.username()),
+//!     ("PASSWORD_CLAIM_SECRET_BLOCK", claim.secret_block()),
+//!     ("PASSWORD_CLAIM_SIGNATURE", claim.signature()),
+//!     ("TIMESTAMP", claim.timestamp()),
+//!     ("SECRET_HASH", secret_hash.as_str()),
+//! ]);
+//! # assert_eq!(responses.len(), 5);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Checks on what the server sends
+//! Every challenge parameter is checked when it is read, and a bad one is an
+//! [`Error`] naming it: `SRP_B` must be bare hex with `0 < B < N` (B ≡ 0 mod N
+//! would let a malicious server know the session key); `SALT` is a hex number,
+//! possibly negative, and hashed as the reference client re-encodes it;
+//! `SECRET_BLOCK` is strict standard Base64; user ids must be present.
+//!
+//! # Constant time
+//! The exponentiations with secret exponents (`a`, `x`, `a + u·x`) run in
+//! time that depends only on the chosen [`PrivateExponentSize`]. Parsing the
+//! public `SRP_B` does not.
+//!
+//! # Features
+//! - `serde`: `Serialize` / `Deserialize` for [`DeviceCredentials`] and
+//!   [`DeviceSecretVerifierConfig`].
+//!
+//! # Glossary
+//! - **`SRP_A` / `SRP_B`**: the client's and the server's public ephemeral values.
+//! - **`USER_ID_FOR_SRP`**: the identity the password verifier was made for;
+//!   it may differ from what the user typed (an email alias).
+//! - **`SECRET_BLOCK`**: opaque server state, echoed and signed.
+//! - **`DeviceKey` / `DeviceGroupKey`**: a remembered device's identity, from
+//!   `NewDeviceMetadata`.
+
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::panic_in_result_fn))]
+
+mod encoding;
+mod error;
+mod group;
+pub mod hazmat;
+mod modpow;
+mod secret;
+mod secret_hash;
+mod srp;
+mod timestamp;
+mod user_pool;
+
+pub use error::{Defect, Error};
+pub use secret::{ClientSecret, DevicePassword, Password};
+pub use secret_hash::SecretHash;
+pub use srp::{
+    DeviceCredentials, DevicePasswordVerifierChallenge, DeviceSecretVerifierConfig, PasswordClaim, PasswordClaimSigner,
+    PasswordVerifierChallenge, PrivateExponentSize, SrpEphemeral,
+};
+pub use timestamp::Timestamp;
+pub use user_pool::UserPoolId;

@@ -1,0 +1,291 @@
+//! Exponentiation modulo the group prime N: the hot path of every sign-in.
+//!
+//! Everything the SRP code needs from big-integer arithmetic goes through
+//! this small interface: [`Residue`] (a value below N), [`Exponent`] (a secret
+//! exponent of publicly known length), [`pow`], [`pow_g`] and a few modular
+//! operations. Montgomery arithmetic on fixed-size limbs lives in `mont`.
+//!
+//! # Constant time
+//! Exponentiation, multiplication, subtraction and the exponent arithmetic
+//! take time that depends only on the *length bound* of the exponent (the
+//! private-exponent size the caller chose, 256 bits for x), never on its
+//! value or on the base. Parsing a public server value (SRP_B) and the
+//! comparison `B < N` are variable time; they see only public data.
+
+mod mont;
+mod window;
+
+use subtle::{ConditionallySelectable, ConstantTimeEq};
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use mont::{LIMBS, Limbs};
+
+/// Residues may be secret (S, g^x): never print them.
+impl core::fmt::Debug for Residue {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Residue(<redacted>)")
+    }
+}
+
+/// Limbs in an [`Exponent`]: room for any exponent up to 3136 bits.
+const EXP_LIMBS: usize = LIMBS + 1;
+
+/// A value modulo N, always fully reduced (`0 <= value < N`).
+#[derive(Clone, PartialEq, Eq, Zeroize)]
+pub(crate) struct Residue(Limbs);
+
+impl Residue {
+    /// The value 0.
+    pub(crate) const fn zero() -> Self {
+        Residue([0; LIMBS])
+    }
+
+    /// The value 1.
+    pub(crate) const fn one() -> Self {
+        let mut limbs = [0; LIMBS];
+        limbs[0] = 1;
+        Residue(limbs)
+    }
+
+    /// The generator g.
+    pub(crate) const fn g() -> Self {
+        let mut limbs = [0; LIMBS];
+        limbs[0] = crate::group::G;
+        Residue(limbs)
+    }
+
+    /// Parses a big-endian integer; `None` unless it is below N. Variable time:
+    /// for public values only.
+    pub(crate) fn from_be_bytes(bytes: &[u8]) -> Option<Self> {
+        let significant = &bytes[bytes.iter().take_while(|&&b| b == 0).count()..];
+        if significant.len() > 8 * LIMBS {
+            return None;
+        }
+        let limbs = mont::limbs_from_be_bytes(significant);
+        mont::is_below_n(&limbs).then_some(Residue(limbs))
+    }
+
+    /// The value as 384 big-endian bytes.
+    pub(crate) fn to_be_bytes(&self) -> [u8; 8 * LIMBS] {
+        mont::limbs_to_be_bytes(&self.0)
+    }
+
+    /// `self * other mod N`.
+    pub(crate) fn mul(&self, other: &Residue) -> Residue {
+        // (a * b * R^-1) * R^2 * R^-1 = a * b.
+        Residue(mont::mul(&mont::mul(&self.0, &other.0), &mont::R2))
+    }
+
+    /// `self - other mod N`.
+    pub(crate) fn sub(&self, other: &Residue) -> Residue {
+        Residue(mont::sub_mod(&self.0, &other.0))
+    }
+}
+
+/// A secret exponent, with a public bound on its length in bits.
+///
+/// Exponentiation always walks `bits` bits, whatever the value, so the bound
+/// (not the value) decides the running time.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub(crate) struct Exponent {
+    limbs: [u64; EXP_LIMBS],
+    bits: usize,
+}
+
+impl Exponent {
+    /// A big-endian integer; its length bound is `8 * bytes.len()`.
+    ///
+    /// Returns `None` for more than 392 bytes.
+    pub(crate) fn from_be_bytes(bytes: &[u8]) -> Option<Self> {
+        if bytes.len() > 8 * EXP_LIMBS {
+            return None;
+        }
+        let mut limbs = [0u64; EXP_LIMBS];
+        for (i, byte) in bytes.iter().rev().enumerate() {
+            limbs[i / 8] |= u64::from(*byte) << (8 * (i % 8));
+        }
+        Some(Exponent { limbs, bits: 8 * bytes.len() })
+    }
+
+    /// `self + u * x`, where `u` and `x` are 256-bit big-endian values.
+    ///
+    /// This is SRP's `a + u·x`. The length bound grows to fit any `u` and `x`.
+    pub(crate) fn add_product(&self, u: &[u8; 32], x: &[u8; 32]) -> Exponent {
+        let u = limbs4(u);
+        let mut x = limbs4(x);
+        let mut product = [0u64; 8];
+        for i in 0..4 {
+            let mut carry = 0;
+            for j in 0..4 {
+                let t = u128::from(product[i + j]) + u128::from(u[i]) * u128::from(x[j]) + u128::from(carry);
+                product[i + j] = t as u64;
+                carry = (t >> 64) as u64;
+            }
+            product[i + 4] = carry;
+        }
+        x.zeroize();
+        let mut sum = self.clone();
+        let mut carry = 0u64;
+        for (i, limb) in sum.limbs.iter_mut().enumerate() {
+            let addend = product.get(i).copied().unwrap_or(0);
+            let t = u128::from(*limb) + u128::from(addend) + u128::from(carry);
+            *limb = t as u64;
+            carry = (t >> 64) as u64;
+        }
+        product.zeroize();
+        sum.bits = (self.bits.max(512) + 1).min(64 * EXP_LIMBS);
+        sum
+    }
+
+    /// The length bound in bits.
+    pub(crate) fn bits(&self) -> usize {
+        self.bits
+    }
+
+    /// `len` (at most 64) bits of the exponent starting at bit `pos`. The
+    /// position is public; the bits are not, and are only used as a
+    /// constant-time table index.
+    fn bits_at(&self, pos: usize, len: usize) -> u64 {
+        let limb = pos / 64;
+        let shift = pos % 64;
+        let low = self.limbs[limb] >> shift;
+        let high = match (shift, self.limbs.get(limb + 1)) {
+            (0, _) | (_, None) => 0,
+            (_, Some(next)) => next << (64 - shift),
+        };
+        let mask = if len == 64 { u64::MAX } else { (1u64 << len) - 1 };
+        (low | high) & mask
+    }
+}
+
+/// The four 64-bit limbs of a 256-bit big-endian value.
+fn limbs4(bytes: &[u8; 32]) -> [u64; 4] {
+    let mut out = [0u64; 4];
+    for (limb, chunk) in out.iter_mut().zip(bytes.rchunks_exact(8)) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        *limb = u64::from_be_bytes(word);
+    }
+    out
+}
+
+/// `base ^ exponent mod N`, in constant time.
+pub(crate) fn pow(base: &Residue, exponent: &Exponent) -> Residue {
+    Residue(window::pow(&base.0, exponent))
+}
+
+/// `g ^ exponent mod N`, in constant time.
+pub(crate) fn pow_g(exponent: &Exponent) -> Residue {
+    pow(&Residue::g(), exponent)
+}
+
+/// Constant-time table lookup: `table[index]` without a secret-dependent
+/// memory access. Every entry is read.
+fn select(table: &[Limbs], index: u64) -> Limbs {
+    let mut out = [0u64; LIMBS];
+    for (i, entry) in table.iter().enumerate() {
+        out.conditional_assign(entry, (i as u64).ct_eq(&index));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use num_bigint::BigUint;
+    use proptest::prelude::*;
+
+    fn big(r: &Residue) -> BigUint {
+        BigUint::from_bytes_be(&r.to_be_bytes())
+    }
+
+    fn n() -> BigUint {
+        BigUint::from_bytes_be(&crate::group::N_BYTES)
+    }
+
+    fn residue(b: &BigUint) -> Residue {
+        Residue::from_be_bytes(&b.to_bytes_be()).expect("below N")
+    }
+
+    /// Bases to try: anything, reduced mod N first, plus the edges 0, 1, 2, N - 1.
+    fn base() -> impl Strategy<Value = BigUint> {
+        prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..=400).prop_map(|b| BigUint::from_bytes_be(&b) % n()),
+            Just(BigUint::from(0u8)),
+            Just(BigUint::from(1u8)),
+            Just(BigUint::from(2u8)),
+            Just(n() - 1u8),
+        ]
+    }
+
+    /// Exponents of 0..=392 bytes, plus 0, 1 and powers of two.
+    fn exponent_bytes() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..=392),
+            (0usize..3072).prop_map(|k| (BigUint::from(1u8) << k).to_bytes_be()),
+            Just(vec![0u8; 48]),
+            Just(vec![1u8]),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn pow_matches_num_bigint(b in base(), e in exponent_bytes()) {
+            let exponent = Exponent::from_be_bytes(&e).expect("fits");
+            let expected = b.modpow(&BigUint::from_bytes_be(&e), &n());
+            prop_assert_eq!(big(&pow(&residue(&b), &exponent)), expected.clone());
+            if b == BigUint::from(2u8) {
+                prop_assert_eq!(big(&pow_g(&exponent)), expected);
+            }
+        }
+
+        #[test]
+        fn pow_g_matches_num_bigint(e in exponent_bytes()) {
+            let exponent = Exponent::from_be_bytes(&e).expect("fits");
+            let expected = BigUint::from(2u8).modpow(&BigUint::from_bytes_be(&e), &n());
+            prop_assert_eq!(big(&pow_g(&exponent)), expected);
+        }
+
+        #[test]
+        fn add_product_is_a_plus_u_times_x(
+            a in prop::collection::vec(any::<u8>(), 0..=128),
+            u in any::<[u8; 32]>(),
+            x in any::<[u8; 32]>(),
+        ) {
+            let sum = Exponent::from_be_bytes(&a).expect("fits").add_product(&u, &x);
+            let expected = BigUint::from_bytes_be(&a) + BigUint::from_bytes_be(&u) * BigUint::from_bytes_be(&x);
+            prop_assert!(expected.bits() as usize <= sum.bits());
+            // Check the limbs by exponentiating with exponent 1 ... via 2^sum.
+            let two_pow = BigUint::from(2u8).modpow(&expected, &n());
+            prop_assert_eq!(big(&pow_g(&sum)), two_pow);
+        }
+
+        #[test]
+        fn mul_and_sub_match_num_bigint(a in base(), b in base()) {
+            let (ra, rb) = (residue(&a), residue(&b));
+            prop_assert_eq!(big(&ra.mul(&rb)), (&a * &b) % n());
+            prop_assert_eq!(big(&ra.sub(&rb)), (&a + n() - &b) % n());
+        }
+    }
+
+    #[test]
+    fn parsing_rejects_values_not_below_n() {
+        assert!(Residue::from_be_bytes(&crate::group::N_BYTES).is_none());
+        assert!(Residue::from_be_bytes(&[1; 385]).is_none());
+        let n_minus_1 = (n() - 1u8).to_bytes_be();
+        assert!(Residue::from_be_bytes(&n_minus_1).is_some());
+        // Leading zero bytes are not significant.
+        let mut padded = vec![0u8; 10];
+        padded.extend_from_slice(&n_minus_1);
+        assert!(Residue::from_be_bytes(&padded).is_some());
+    }
+
+    #[test]
+    fn zero_exponent_gives_one() {
+        let e = Exponent::from_be_bytes(&[]).expect("fits");
+        assert_eq!(pow(&Residue::g(), &e), Residue::one());
+        assert_eq!(pow(&Residue::zero(), &e), Residue::one());
+    }
+}

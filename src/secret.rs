@@ -1,0 +1,99 @@
+//! Newtypes for the secrets a caller hands in: zeroized on drop, redacted in
+//! `Debug`, and with no `Display`, so they cannot reach a log by accident.
+
+use core::fmt;
+
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+macro_rules! secret_string {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Wraps a secret. Moving a `String` in takes its buffer, with no copy left behind.
+            pub fn new(secret: impl Into<String>) -> Self {
+                $name(secret.into())
+            }
+
+            pub(crate) fn as_bytes(&self) -> &[u8] {
+                self.0.as_bytes()
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(secret: String) -> Self {
+                $name(secret)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(secret: &str) -> Self {
+                $name(secret.to_owned())
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($name), "(<redacted>)"))
+            }
+        }
+    };
+}
+
+secret_string! {
+    /// A user's password.
+    Password
+}
+
+secret_string! {
+    /// The secret of an app client that has one; it keys `SECRET_HASH`.
+    ClientSecret
+}
+
+secret_string! {
+    /// The password of a remembered device: the Base64 text of 40 random
+    /// bytes, made when the device is confirmed. The caller stores it with
+    /// the device key and group key (see
+    /// [`DeviceCredentials`](crate::DeviceCredentials)).
+    DevicePassword
+}
+
+impl DevicePassword {
+    /// The password itself, to store it. Keep it out of logs.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for DevicePassword {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for DevicePassword {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(DevicePassword)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let shown = format!(
+            "{:?} {:?} {:?}",
+            Password::from("hunter2"),
+            ClientSecret::from("hunter2"),
+            DevicePassword::from("hunter2")
+        );
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert_eq!(shown, "Password(<redacted>) ClientSecret(<redacted>) DevicePassword(<redacted>)");
+    }
+}
