@@ -1,0 +1,269 @@
+//! Property tests: the client agrees with an independent server-side
+//! computation, TIMESTAMP with an independent calendar, and no input makes a
+//! parser panic.
+
+mod common;
+
+use std::collections::HashMap;
+
+use cognito_srp_auth::{
+    DevicePasswordVerifierChallenge, Password, PasswordVerifierChallenge, PrivateExponentSize, SrpEphemeral, Timestamp,
+    UserPoolId, hazmat,
+};
+use common::{ReplayRng, hex, unhex};
+use hkdf::Hkdf;
+use hmac::{Hmac, KeyInit, Mac};
+use num_bigint::{BigInt, BigUint, Sign};
+use proptest::prelude::*;
+use sha2::{Digest, Sha256};
+
+const N_HEX: &str = "\
+FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437\
+4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF05\
+98DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B\
+E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33\
+A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864\
+D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF";
+
+/// The server's half of SRP-6a, written from the protocol notes with
+/// num-bigint: nothing here calls the crate's arithmetic.
+struct Server {
+    n: BigUint,
+    g: BigUint,
+    k: BigUint,
+}
+
+impl Server {
+    fn new() -> Self {
+        let n = BigUint::parse_bytes(N_HEX.as_bytes(), 16).expect("N");
+        let g = BigUint::from(2u8);
+        let k = BigUint::from_bytes_be(&sha256(&[&pad(&n), &pad(&g)]));
+        Server { n, g, k }
+    }
+
+    fn x(&self, salt: &BigUint, prefix: &str, id: &str, password: &str) -> BigUint {
+        let inner = sha256(&[format!("{prefix}{id}:{password}").as_bytes()]);
+        BigUint::from_bytes_be(&sha256(&[&pad(salt), &inner]))
+    }
+
+    /// (B, S, u) for verifier v, server secret b and the client's A.
+    fn session(&self, v: &BigUint, b: &BigUint, a_public: &BigUint) -> (BigUint, BigUint, BigUint) {
+        let b_public = (&self.k * v + self.g.modpow(b, &self.n)) % &self.n;
+        let u = BigUint::from_bytes_be(&sha256(&[&pad(a_public), &pad(&b_public)]));
+        let s = (a_public * v.modpow(&u, &self.n)).modpow(b, &self.n);
+        (b_public, s, u)
+    }
+}
+
+fn sha256(parts: &[&[u8]]) -> Vec<u8> {
+    let mut h = Sha256::new();
+    for part in parts {
+        h.update(part);
+    }
+    h.finalize().to_vec()
+}
+
+/// padHex: Java's `BigInteger.toByteArray()` for a non-negative integer.
+fn pad(n: &BigUint) -> Vec<u8> {
+    BigInt::from_biguint(Sign::Plus, n.clone()).to_signed_bytes_be()
+}
+
+fn expected_signature(
+    s: &BigUint,
+    u: &BigUint,
+    prefix: &str,
+    id: &str,
+    secret_block: &[u8],
+    timestamp: &str,
+) -> String {
+    let mut key = [0u8; 16];
+    Hkdf::<Sha256>::new(Some(&pad(u)), &pad(s)).expand(b"Caldera Derived Key", &mut key).expect("16 bytes");
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("any key");
+    for part in [prefix.as_bytes(), id.as_bytes(), secret_block, timestamp.as_bytes()] {
+        mac.update(part);
+    }
+    base64_encode(&mac.finalize().into_bytes())
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Salt shapes a server may send: random, leading zero bytes, top bit set.
+fn salt_bytes() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        prop::collection::vec(any::<u8>(), 1..=20),
+        prop::collection::vec(any::<u8>(), 15..=16).prop_map(|mut b| {
+            b[0] = 0;
+            b
+        }),
+        prop::collection::vec(any::<u8>(), 16).prop_map(|mut b| {
+            b[0] |= 0x80;
+            b
+        }),
+    ]
+}
+
+/// (salt as the wire writes it, salt as an integer): with leading zero
+/// digits kept and an odd digit count when the top nibble is zero.
+fn salt() -> impl Strategy<Value = (String, BigUint)> {
+    (salt_bytes(), any::<bool>()).prop_map(|(bytes, trim_nibble)| {
+        let mut text = hex(&bytes);
+        if trim_nibble && text.len() > 1 && text.starts_with('0') {
+            text.remove(0);
+        }
+        (text, BigUint::from_bytes_be(&bytes))
+    })
+}
+
+fn identity_text() -> impl Strategy<Value = String> {
+    prop_oneof![any::<String>(), "[a-z0-9._@+-]{1,40}", "\\PC{1,20}"]
+}
+
+fn exponent_size() -> impl Strategy<Value = PrivateExponentSize> {
+    prop_oneof![Just(PrivateExponentSize::Bits256), Just(PrivateExponentSize::Bits1024)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn user_claim_matches_an_independent_server(
+        pool_name in "[A-Za-z0-9]{1,20}",
+        user_id in identity_text(),
+        password in any::<String>(),
+        (salt_text, salt) in salt(),
+        secret_block in prop::collection::vec(any::<u8>(), 1..200),
+        random in prop::collection::vec(any::<u8>(), 128),
+        b in prop::collection::vec(any::<u8>(), 32),
+        size in exponent_size(),
+        seconds in 0i64..4_102_444_800,
+    ) {
+        let server = Server::new();
+        let pool = UserPoolId::parse(&format!("eu-west-1_{pool_name}")).expect("valid id");
+        let x = server.x(&salt, &pool_name, &user_id, &password);
+        let v = server.g.modpow(&x, &server.n);
+
+        let ephemeral = SrpEphemeral::generate(&mut ReplayRng::new(random), size);
+        let a_public = BigUint::parse_bytes(ephemeral.srp_a().as_bytes(), 16).expect("hex");
+        let (b_public, s, u) = server.session(&v, &BigUint::from_bytes_be(&b), &a_public);
+        prop_assume!(b_public > BigUint::from(0u8));
+
+        let challenge = PasswordVerifierChallenge::new(
+            &b_public.to_str_radix(16), &salt_text, &base64_encode(&secret_block), &user_id, "pool-username",
+        ).expect("valid challenge");
+        let signer = ephemeral.answer_password_verifier(&pool, &Password::from(password.as_str()), &challenge).expect("claim");
+        let timestamp = Timestamp::from_unix_seconds(seconds).expect("in range");
+        let claim = signer.sign(timestamp);
+        prop_assert_eq!(claim.signature(), expected_signature(&s, &u, &pool_name, &user_id, &secret_block, &timestamp.to_string()));
+    }
+
+    #[test]
+    fn device_claim_and_verifier_match_an_independent_server(
+        device_key in "[a-z0-9-]{1,15}_[0-9a-f-]{36}",
+        group_key in "[A-Za-z0-9_-]{1,12}",
+        random in prop::collection::vec(any::<u8>(), 40 + 16 + 32),
+        b in prop::collection::vec(any::<u8>(), 32),
+        secret_block in prop::collection::vec(any::<u8>(), 1..100),
+    ) {
+        let server = Server::new();
+        let mut rng = ReplayRng::new(random.clone());
+        let (device, config) = cognito_srp_auth::DeviceCredentials::generate(&mut rng, device_key.as_str(), group_key.as_str());
+        prop_assert_eq!(device.device_password().expose_secret(), base64_encode(&random[..40]));
+
+        // The server stores what ConfirmDevice sent and checks the next sign-in with it.
+        use base64::Engine as _;
+        let decode = |s: &str| base64::engine::general_purpose::STANDARD.decode(s).expect("Base64");
+        let salt = BigUint::from_bytes_be(&decode(config.salt()));
+        prop_assert_eq!(salt.clone(), BigUint::from_bytes_be(&random[40..56]));
+        let v = BigUint::from_bytes_be(&decode(config.password_verifier()));
+        let x = server.x(&salt, &group_key, &device_key, device.device_password().expose_secret());
+        prop_assert_eq!(v.clone(), server.g.modpow(&x, &server.n));
+
+        let ephemeral = SrpEphemeral::generate(&mut rng, PrivateExponentSize::Bits256);
+        let a_public = BigUint::parse_bytes(ephemeral.srp_a().as_bytes(), 16).expect("hex");
+        let (b_public, s, u) = server.session(&v, &BigUint::from_bytes_be(&b), &a_public);
+        let challenge = DevicePasswordVerifierChallenge::new(
+            &b_public.to_str_radix(16), &salt.to_str_radix(16), &base64_encode(&secret_block), "user",
+        ).expect("valid challenge");
+        let timestamp = Timestamp::from_unix_seconds(1_700_000_000).expect("in range");
+        let claim = ephemeral.answer_device_password_verifier(&device, &challenge).expect("claim").sign(timestamp);
+        prop_assert_eq!(claim.signature(), expected_signature(&s, &u, &group_key, &device_key, &secret_block, &timestamp.to_string()));
+    }
+}
+
+/// Days since 1970-01-01 to (year, month, day): Howard Hinnant's
+/// `civil_from_days`, an independent calendar.
+fn civil_from_days(days: i64) -> (i64, usize, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month as usize, day)
+}
+
+fn independent_timestamp(seconds: i64) -> String {
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let (days, secs) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    let weekday = WEEKDAYS[days.rem_euclid(7) as usize];
+    format!(
+        "{weekday} {} {day} {:02}:{:02}:{:02} UTC {year:04}",
+        MONTHS[month - 1],
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+proptest! {
+    #[test]
+    fn timestamp_matches_an_independent_calendar(seconds in -62_167_219_200i64..=253_402_300_799) {
+        let timestamp = Timestamp::from_unix_seconds(seconds).expect("years 0 to 9999");
+        let text = timestamp.to_string();
+        prop_assert_eq!(&text, &independent_timestamp(seconds));
+        prop_assert_eq!(text.parse::<Timestamp>().expect("round trip"), timestamp);
+    }
+
+    #[test]
+    fn pad_hex_is_minimal_positive_twos_complement(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+        let padded = hazmat::pad_hex(&bytes);
+        let value = BigUint::from_bytes_be(&bytes);
+        prop_assert_eq!(BigInt::from_signed_bytes_be(&padded), BigInt::from(value.clone()));
+        prop_assert_eq!(padded, pad(&value));
+    }
+
+    #[test]
+    fn srp_a_is_minimal_hex_of_g_to_the_a(a in prop::collection::vec(any::<u8>(), 0..=128)) {
+        let server = Server::new();
+        let expected = server.g.modpow(&BigUint::from_bytes_be(&a), &server.n);
+        let srp_a = hazmat::srp_a(&a).expect("fits");
+        prop_assert_eq!(BigUint::from_bytes_be(&unhex(&srp_a)), expected.clone());
+        prop_assert_eq!(srp_a, expected.to_str_radix(16));
+    }
+
+    #[test]
+    fn no_challenge_parameters_make_a_parser_panic(
+        srp_b in prop_oneof![any::<String>(), "[-0-9a-fA-FxX ]{0,800}"],
+        salt in prop_oneof![any::<String>(), "-?[0-9a-fA-F_]{0,40}"],
+        secret_block in prop_oneof![any::<String>(), "[A-Za-z0-9+/=_-]{0,40}"],
+        name in any::<String>(),
+        keys in prop::collection::vec(any::<String>(), 0..4),
+    ) {
+        let _ = PasswordVerifierChallenge::new(&srp_b, &salt, &secret_block, &name, &name);
+        let _ = DevicePasswordVerifierChallenge::new(&srp_b, &salt, &secret_block, &name);
+        let arbitrary: HashMap<String, String> = keys.into_iter().map(|k| (k, srp_b.clone())).collect();
+        let _ = PasswordVerifierChallenge::from_parameters(&arbitrary);
+        let _ = UserPoolId::parse(&name);
+        let _ = name.parse::<Timestamp>();
+        let _ = hazmat::u(&srp_b, &srp_b);
+        let _ = hazmat::x(&salt, &name, &name, name.as_bytes());
+        let _ = hazmat::signature(&[0; 16], &name, &name, &secret_block, &name);
+    }
+}
