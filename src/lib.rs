@@ -86,6 +86,8 @@
 
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::panic_in_result_fn))]
 
+#[doc(hidden)]
+pub mod bench_api;
 mod encoding;
 mod error;
 mod group;

@@ -12,13 +12,15 @@
 //! value or on the base. Parsing a public server value (SRP_B) and the
 //! comparison `B < N` are variable time; they see only public data.
 
-mod mont;
+mod comb;
+pub(crate) mod mont;
 mod window;
 
-use subtle::{ConditionallySelectable, ConstantTimeEq};
+use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use mont::{LIMBS, Limbs};
+use mont::LIMBS;
+pub(crate) use mont::Limbs;
 
 /// Residues may be secret (S, g^x): never print them.
 impl core::fmt::Debug for Residue {
@@ -63,6 +65,10 @@ impl Residue {
         }
         let limbs = mont::limbs_from_be_bytes(significant);
         mont::is_below_n(&limbs).then_some(Residue(limbs))
+    }
+
+    pub(crate) fn limbs(&self) -> &Limbs {
+        &self.0
     }
 
     /// The value as 384 big-endian bytes.
@@ -174,17 +180,23 @@ pub(crate) fn pow(base: &Residue, exponent: &Exponent) -> Residue {
     Residue(window::pow(&base.0, exponent))
 }
 
-/// `g ^ exponent mod N`, in constant time.
+/// `g ^ exponent mod N`, in constant time: the precomputed comb for
+/// exponents of up to 1024 bits (every private `a` and `x`), the window
+/// method beyond.
 pub(crate) fn pow_g(exponent: &Exponent) -> Residue {
-    pow(&Residue::g(), exponent)
+    if exponent.bits() <= comb::MAX_BITS { Residue(comb::pow_g(exponent)) } else { pow(&Residue::g(), exponent) }
 }
 
 /// Constant-time table lookup: `table[index]` without a secret-dependent
-/// memory access. Every entry is read.
+/// branch or memory access. Every entry is read and masked in; `subtle`
+/// makes the mask, behind its optimisation barrier.
 fn select(table: &[Limbs], index: u64) -> Limbs {
     let mut out = [0u64; LIMBS];
     for (i, entry) in table.iter().enumerate() {
-        out.conditional_assign(entry, (i as u64).ct_eq(&index));
+        let mask = u64::from((i as u64).ct_eq(&index).unwrap_u8()).wrapping_neg();
+        for (out, limb) in out.iter_mut().zip(entry) {
+            *out |= limb & mask;
+        }
     }
     out
 }

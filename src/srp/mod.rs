@@ -199,3 +199,74 @@ impl PasswordClaim {
         &self.timestamp
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::modpow::mont::counter;
+
+    /// A deterministic stand-in for a CSPRNG.
+    struct Counter(u8);
+
+    impl rand_core::TryRng for Counter {
+        type Error = core::convert::Infallible;
+        fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+            Ok(u32::from(self.0))
+        }
+        fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+            Ok(u64::from(self.0))
+        }
+        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+            for byte in dst {
+                self.0 = self.0.wrapping_mul(31).wrapping_add(7);
+                *byte = self.0;
+            }
+            Ok(())
+        }
+    }
+
+    impl rand_core::TryCryptoRng for Counter {}
+
+    fn sign_in(size: PrivateExponentSize) -> u64 {
+        let challenge = PasswordVerifierChallenge::from_parameters(&HashMap::from([
+            ("SRP_B", "5c3a1f0e9d8b7a6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e"),
+            ("SALT", "0ef9cba755bd775303b351be65d7b3b6"),
+            ("SECRET_BLOCK", "c2VjcmV0IGJsb2Nr"),
+            ("USER_ID_FOR_SRP", "user"),
+            ("USERNAME", "user"),
+        ]))
+        .expect("valid");
+        let pool = UserPoolId::parse("us-east-1_AbC").expect("valid");
+        // Build the shared fixed-base table outside the count.
+        let _ = pow_g(&Exponent::from_be_bytes(&[1]).expect("fits"));
+        counter::take();
+        let ephemeral = SrpEphemeral::generate(&mut Counter(size.bytes() as u8), size);
+        let _ = ephemeral.answer_password_verifier(&pool, &Password::from("pw"), &challenge).expect("claim");
+        counter::take()
+    }
+
+    /// The budget of Montgomery operations (multiplications and squarings)
+    /// per sign-in: A by the comb (31 squarings + 32 multiplications per 256
+    /// bits), g^x likewise for 256 bits, k·g^x, and S by the window method
+    /// (a squaring per exponent bit plus a multiplication per window).
+    #[test]
+    fn a_sign_in_stays_within_its_montgomery_budget() {
+        let bits_1024 = sign_in(PrivateExponentSize::Bits1024);
+        let bits_256 = sign_in(PrivateExponentSize::Bits256);
+        assert!(bits_1024 <= 1_500, "1024-bit a: {bits_1024} operations");
+        assert!(bits_256 <= 800, "256-bit a: {bits_256} operations");
+        // A generic window exponentiation of A alone would cost ~1250.
+        assert!(bits_1024 > 1_200 && bits_256 > 600, "the count is live: {bits_1024}, {bits_256}");
+    }
+
+    #[test]
+    fn a_device_verifier_stays_within_its_montgomery_budget() {
+        let _ = pow_g(&Exponent::from_be_bytes(&[1]).expect("fits"));
+        counter::take();
+        let _ = DeviceCredentials::generate(&mut Counter(3), "us-east-1_d", "g");
+        let operations = counter::take();
+        assert!((60..=70).contains(&operations), "{operations} operations");
+    }
+}
