@@ -108,3 +108,8 @@ pub use srp::{
 };
 pub use timestamp::Timestamp;
 pub use user_pool::UserPoolId;
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -151,3 +151,43 @@ pub fn variable_time_pow(base: &[u8], exponent: &[u8]) -> [u8; 384] {
     }
     acc.to_be_bytes()
 }
+
+/// The crate's own sign-in with a given private `a` (32 or 128 bytes).
+pub fn engine_login(a: &[u8], c: &Challenge) -> String {
+    use cognito_srp_auth::{
+        Password, PasswordVerifierChallenge, PrivateExponentSize, SrpEphemeral, Timestamp, UserPoolId,
+    };
+    let size = if a.len() == 32 { PrivateExponentSize::Bits256 } else { PrivateExponentSize::Bits1024 };
+    let ephemeral = SrpEphemeral::generate(&mut GivenBytes(a.to_vec()), size);
+    let challenge =
+        PasswordVerifierChallenge::new(&c.srp_b, &c.salt, &c.secret_block, c.user_id, c.user_id).expect("valid");
+    let pool = UserPoolId::parse(c.pool_id).expect("id");
+    let signer = ephemeral.answer_password_verifier(&pool, &Password::from(c.password), &challenge).expect("claim");
+    signer.sign(c.timestamp.parse::<Timestamp>().expect("timestamp")).signature().to_owned()
+}
+
+/// A "random" source that hands out the given bytes.
+pub struct GivenBytes(pub Vec<u8>);
+
+impl rand_core::TryRng for GivenBytes {
+    type Error = core::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        let mut b = [0; 4];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u32::from_be_bytes(b))
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        let mut b = [0; 8];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u64::from_be_bytes(b))
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        assert!(dst.len() <= self.0.len(), "not enough bytes given");
+        let rest = self.0.split_off(dst.len());
+        dst.copy_from_slice(&self.0);
+        self.0 = rest;
+        Ok(())
+    }
+}
+
+impl rand_core::TryCryptoRng for GivenBytes {}

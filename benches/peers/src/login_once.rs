@@ -1,0 +1,28 @@
+//! Repeats one client sign-in computation, for instruction counts under
+//! callgrind (`BENCHMARKS.md` says how):
+//! `login-once IMPLEMENTATION BITS REPEATS` with IMPLEMENTATION one of
+//! `engine`, `gmp`, `num-bigint`, `aws-cognito-srp`.
+//! Instructions per sign-in = (count at 3 repeats - count at 1) / 2, which
+//! leaves out start-up and the engine's one-time table.
+
+use cognito_srp_auth_peers::support;
+use cognito_srp_auth_peers::{aws_cognito_srp_login, gmp_login};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let which = args.first().map_or("engine", String::as_str);
+    let bits: usize = args.get(1).map_or(1024, |b| b.parse().expect("bits"));
+    let repeats: usize = args.get(2).map_or(1, |r| r.parse().expect("repeats"));
+    let challenge = support::challenge();
+    let a = support::bytes(bits / 8, 11);
+    for _ in 0..repeats {
+        let signature = match which {
+            "engine" => support::engine_login(&a, &challenge),
+            "gmp" => gmp_login(&a, &challenge).1,
+            "num-bigint" => support::num_bigint_login(&a, &challenge).1,
+            "aws-cognito-srp" => aws_cognito_srp_login(&challenge),
+            other => panic!("unknown implementation {other}"),
+        };
+        std::hint::black_box(signature);
+    }
+}
