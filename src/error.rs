@@ -5,7 +5,7 @@ use core::fmt;
 /// What went wrong. Each variant names the parameter at fault and what was
 /// wrong with it; none ever carries or prints the value itself, since values
 /// may be secret.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
     /// A required challenge parameter was absent.
@@ -20,6 +20,28 @@ pub enum Error {
         /// What was wrong with it.
         defect: Defect,
     },
+    /// Cognito answered with an error (`__type`, `message`).
+    #[cfg(feature = "json")]
+    Service(crate::flow::ServiceError),
+    /// Cognito asked a challenge this crate does not know.
+    #[cfg(feature = "json")]
+    UnknownChallenge {
+        /// `ChallengeName`.
+        name: String,
+        /// `ChallengeParameters`.
+        parameters: std::collections::HashMap<String, String>,
+    },
+    /// A response did not fit the sign-in's state: tokens while a challenge
+    /// is outstanding, a body that is not the operation's JSON, an SRP
+    /// challenge no SRP round was started for, and the like.
+    Protocol {
+        /// What did not fit.
+        reason: &'static str,
+    },
+    /// The state machine was driven out of order: an answer when no prompt
+    /// is out, a response when no request is, or a call after the sign-in
+    /// ended.
+    OutOfOrder,
 }
 
 /// Why a parameter was rejected.
@@ -70,6 +92,12 @@ impl fmt::Display for Error {
         match self {
             Error::MissingParameter { name } => write!(f, "challenge parameter {name} is missing"),
             Error::InvalidParameter { name, defect } => write!(f, "{name} {defect}"),
+            #[cfg(feature = "json")]
+            Error::Service(error) => write!(f, "{error}"),
+            #[cfg(feature = "json")]
+            Error::UnknownChallenge { name, .. } => write!(f, "unknown challenge {name}"),
+            Error::Protocol { reason } => write!(f, "unexpected response: {reason}"),
+            Error::OutOfOrder => f.write_str("sign-in driven out of order"),
         }
     }
 }

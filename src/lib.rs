@@ -60,6 +60,15 @@
 //! # }
 //! ```
 //!
+//! # A whole sign-in, driven for you
+//! [`flow::SignIn`] is a sans-IO state machine over InitiateAuth,
+//! RespondToAuthChallenge, ConfirmDevice and the software-token calls: it
+//! builds each request (JSON with the service model's member names, see
+//! [`wire`]), reads each response, answers the SRP challenges itself and
+//! hands out only what a person must answer ([`flow::Prompt`]). It keeps
+//! the protocol's rules on USERNAME, SECRET_HASH, DEVICE_KEY and Session;
+//! the module documentation shows the driving loop.
+//!
 //! # Checks on what the server sends
 //! Every challenge parameter is checked when it is read, and a bad one is an
 //! [`Error`] naming it: `SRP_B` must be bare hex with `0 < B < N` (B ≡ 0 mod N
@@ -73,8 +82,10 @@
 //! public `SRP_B` does not.
 //!
 //! # Features
-//! - `serde`: `Serialize` / `Deserialize` for [`DeviceCredentials`] and
-//!   [`DeviceSecretVerifierConfig`].
+//! - `json` (default): the wire types and the [`flow`] state machine.
+//! - `serde` (with `json`): `Serialize` / `Deserialize` for
+//!   [`DeviceCredentials`], [`DeviceSecretVerifierConfig`] and a paused
+//!   sign-in.
 //!
 //! # Glossary
 //! - **`SRP_A` / `SRP_B`**: the client's and the server's public ephemeral values.
@@ -90,6 +101,8 @@
 pub mod bench_api;
 mod encoding;
 mod error;
+#[cfg(feature = "json")]
+pub mod flow;
 mod group;
 pub mod hazmat;
 mod modpow;
@@ -98,6 +111,8 @@ mod secret_hash;
 mod srp;
 mod timestamp;
 mod user_pool;
+#[cfg(feature = "json")]
+pub mod wire;
 
 pub use error::{Defect, Error};
 pub use secret::{ClientSecret, DevicePassword, Password};

@@ -77,10 +77,10 @@ impl FromStr for Timestamp {
     type Err = Error;
 
     fn from_str(text: &str) -> Result<Self, Error> {
-        let invalid = Error::invalid("TIMESTAMP", Defect::NotATimestamp);
-        let parsed = NaiveDateTime::parse_from_str(text, FORMAT).map_err(|_| invalid)?;
-        let timestamp = Timestamp::from_unix_seconds(parsed.and_utc().timestamp()).ok_or(invalid)?;
-        if timestamp.to_string() == text { Ok(timestamp) } else { Err(invalid) }
+        let invalid = || Error::invalid("TIMESTAMP", Defect::NotATimestamp);
+        let parsed = NaiveDateTime::parse_from_str(text, FORMAT).map_err(|_| invalid())?;
+        let timestamp = Timestamp::from_unix_seconds(parsed.and_utc().timestamp()).ok_or_else(invalid)?;
+        if timestamp.to_string() == text { Ok(timestamp) } else { Err(invalid()) }
     }
 }
 

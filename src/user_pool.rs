@@ -19,16 +19,16 @@ impl UserPoolId {
     /// and a name of ASCII letters and digits, at most 55 characters in all
     /// (the service's limit).
     pub fn parse(id: &str) -> Result<Self, Error> {
-        let invalid = Error::invalid("UserPoolId", Defect::NotAUserPoolId);
+        let invalid = || Error::invalid("UserPoolId", Defect::NotAUserPoolId);
         if id.len() > 55 {
             return Err(Error::invalid("UserPoolId", Defect::TooLong));
         }
-        let (region, name) = id.split_once('_').ok_or(invalid)?;
+        let (region, name) = id.split_once('_').ok_or_else(invalid)?;
         let region_ok =
             !region.is_empty() && region.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
         let name_ok = !name.is_empty() && name.bytes().all(|c| c.is_ascii_alphanumeric());
         if !(region_ok && name_ok) {
-            return Err(invalid);
+            return Err(invalid());
         }
         Ok(UserPoolId { id: id.to_owned(), split: region.len() })
     }

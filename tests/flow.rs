@@ -784,3 +784,24 @@ fn a_paused_sign_in_resumes_from_json() {
     assert_eq!(keys(&body["ChallengeResponses"]), set(&["USERNAME", "SMS_MFA_CODE", "DEVICE_KEY", "SECRET_HASH"]));
     assert_eq!(body["ChallengeResponses"]["SECRET_HASH"], secret_hash(POOL_USERNAME).as_str());
 }
+
+#[test]
+fn a_spent_session_after_the_device_retry_starts_a_fresh_srp_round() {
+    let round = SrpRound::user();
+    let (device, _) = remembered_device();
+    let mut sign_in =
+        SignIn::user_srp(client(true), TYPED, Password::from(PASSWORD)).expect("valid").with_device(device);
+    let _ = through_password_verifier(&mut sign_in, &round);
+    let step =
+        receive(&mut sign_in, service_error("ResourceNotFoundException", "Device does not exist.")).expect("handled");
+    assert!(matches!(step, Step::ForgetDevice));
+    let _ = send(sign_in.proceed(now(), &mut rand::rng()).expect("retry"));
+    let step = receive(
+        &mut sign_in,
+        service_error("NotAuthorizedException", "Invalid session for the user, session can only be used once."),
+    )
+    .expect("starts over");
+    let initiate = send(step);
+    assert_eq!(initiate.operation(), Operation::InitiateAuth);
+    assert_eq!(keys(&initiate.body()["AuthParameters"]), set(&["USERNAME", "SRP_A", "SECRET_HASH"]), "no DEVICE_KEY");
+}

@@ -41,8 +41,13 @@ fn salt() -> impl Strategy<Value = (String, BigUint)> {
     })
 }
 
+/// A user id as Cognito sends it: never empty, otherwise any text.
 fn identity_text() -> impl Strategy<Value = String> {
-    prop_oneof![any::<String>(), "[a-z0-9._@+-]{1,40}", "\\PC{1,20}"]
+    prop_oneof![
+        any::<String>().prop_filter("USER_ID_FOR_SRP is never empty", |s| !s.is_empty()),
+        "[a-z0-9._@+-]{1,40}",
+        "\\PC{1,20}"
+    ]
 }
 
 fn exponent_size() -> impl Strategy<Value = PrivateExponentSize> {
