@@ -37,7 +37,7 @@ pub fn srp_a(a: &[u8]) -> Result<String, Error> {
 /// `u = H(padHex(A) || padHex(B))`, from the `SRP_A` and `SRP_B` hex.
 pub fn u(srp_a: &str, srp_b: &str) -> Result<[u8; 32], Error> {
     let a = Residue::from_be_bytes(&parse_hex("SRP_A", srp_a)?).ok_or(Error::invalid("SRP_A", Defect::NotBelowN))?;
-    Ok(math::compute_u(&a, &ServerPublicKey::parse(srp_b)?))
+    Ok(math::compute_u(&a, ServerPublicKey::parse(srp_b)?.residue()))
 }
 
 /// `x = H(padHex(SALT) || H(prefix || id || ":" || password))`; `prefix, id`

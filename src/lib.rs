@@ -108,6 +108,8 @@ pub mod hazmat;
 mod modpow;
 mod secret;
 mod secret_hash;
+#[cfg(feature = "server")]
+pub mod server;
 mod srp;
 mod timestamp;
 mod user_pool;

@@ -126,3 +126,5 @@ impl fmt::Display for ServiceError {
         write!(f, "{}: {}", self.kind.name(), self.message)
     }
 }
+
+impl std::error::Error for ServiceError {}

@@ -82,6 +82,13 @@ impl Residue {
         Residue(mont::mul(&mont::mul(&self.0, &other.0), &mont::R2))
     }
 
+    /// `self + other mod N`.
+    #[cfg(any(test, feature = "server"))]
+    pub(crate) fn add(&self, other: &Residue) -> Residue {
+        // a + b = a - (N - b), and N - b = 0 - b mod N.
+        self.sub(&Residue::zero().sub(other))
+    }
+
     /// `self - other mod N`.
     pub(crate) fn sub(&self, other: &Residue) -> Residue {
         Residue(mont::sub_mod(&self.0, &other.0))
@@ -279,6 +286,7 @@ mod tests {
             let (ra, rb) = (residue(&a), residue(&b));
             prop_assert_eq!(big(&ra.mul(&rb)), (&a * &b) % n());
             prop_assert_eq!(big(&ra.sub(&rb)), (&a + n() - &b) % n());
+            prop_assert_eq!(big(&ra.add(&rb)), (&a + &b) % n());
         }
     }
 

@@ -99,10 +99,10 @@ impl SecretBlock {
 }
 
 /// `u = H(padHex(A) || padHex(B))`.
-pub(crate) fn compute_u(a: &Residue, b: &ServerPublicKey) -> [u8; 32] {
+pub(crate) fn compute_u(a: &Residue, b: &Residue) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(pad_hex(&a.to_be_bytes()));
-    h.update(pad_hex(&b.residue().to_be_bytes()));
+    h.update(pad_hex(&b.to_be_bytes()));
     h.finalize().into()
 }
 
@@ -122,11 +122,15 @@ pub(crate) fn compute_x(salt: &Salt, prefix: &str, id: &str, password: &[u8]) ->
     Zeroizing::new(outer.finalize().into())
 }
 
+/// The multiplier k as a residue.
+pub(crate) fn k() -> Residue {
+    Residue::from_be_bytes(&K).unwrap_or_else(|| unreachable!("k < N"))
+}
+
 /// `S = (B - k·g^x)^(a + u·x) mod N`, the non-negative residue.
 pub(crate) fn compute_s(a: &Exponent, b: &ServerPublicKey, x: &[u8; 32], u: &[u8; 32]) -> Zeroizing<Residue> {
-    let k = Residue::from_be_bytes(&K).unwrap_or_else(|| unreachable!("k < N"));
     let g_x = Zeroizing::new(pow_g(&exponent_256(x)));
-    let base = Zeroizing::new(b.residue().sub(&k.mul(&g_x)));
+    let base = Zeroizing::new(b.residue().sub(&k().mul(&g_x)));
     Zeroizing::new(pow(&base, &a.add_product(u, x)))
 }
 

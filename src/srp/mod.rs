@@ -122,7 +122,7 @@ impl SrpEphemeral {
         password: &[u8],
         srp: &SrpParameters,
     ) -> Result<PasswordClaimSigner, Error> {
-        let u = math::compute_u(&self.public, &srp.srp_b);
+        let u = math::compute_u(&self.public, srp.srp_b.residue());
         if u == [0; 32] {
             return Err(Error::invalid("SRP_B", Defect::ZeroScrambler));
         }

@@ -1,0 +1,132 @@
+//! The main job, end to end and offline: a user pool on the crate's embedded
+//! server, an app client with a secret, a user with an authenticator app.
+//!
+//! 1. USER_SRP_AUTH with the user's email alias, answering TOTP MFA;
+//! 2. remembering the device (ConfirmDevice);
+//! 3. signing in again as the remembered device (device SRP, no MFA);
+//! 4. refreshing the tokens.
+//!
+//! `cargo run --features server --example sign_in`
+
+use std::collections::HashMap;
+use std::error::Error;
+
+use cognito_srp_auth::flow::{Answer, AppClient, Prompt, Request, SignIn, SignedIn, Step};
+use cognito_srp_auth::server::{PoolSettings, Service, totp};
+use cognito_srp_auth::{DeviceCredentials, Password, Timestamp};
+
+/// The "network": hands each request to the embedded service and prints it.
+struct Transport {
+    service: Service,
+}
+
+impl Transport {
+    fn exchange(&mut self, request: &Request) -> (u16, Vec<u8>) {
+        let what = request
+            .body()
+            .get("ChallengeName")
+            .or(request.body().get("AuthFlow"))
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        println!("  -> {:<24} {what}", request.operation().name());
+        let (status, body) =
+            self.service.handle(&request.target(), request.body_json().as_bytes(), Timestamp::now(), &mut rand::rng());
+        let reply: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+        let outcome = match (reply.get("ChallengeName"), reply.get("AuthenticationResult"), reply.get("__type")) {
+            (Some(challenge), _, _) => format!("challenge {}", challenge.as_str().unwrap_or_default()),
+            (_, Some(result), _) if result.get("NewDeviceMetadata").is_some() => {
+                "tokens + NewDeviceMetadata".to_owned()
+            }
+            (_, Some(_), _) => "tokens".to_owned(),
+            (_, _, Some(error)) => format!("error {}", error.as_str().unwrap_or_default()),
+            _ => "ok".to_owned(),
+        };
+        println!("  <- {status} {outcome}");
+        (status, body)
+    }
+}
+
+/// Drives a sign-in to its end. The authenticator app is `authenticator`;
+/// a new device's credentials go into `device_store`.
+fn drive(
+    transport: &mut Transport,
+    mut sign_in: SignIn,
+    authenticator: &str,
+    device_store: &mut HashMap<String, DeviceCredentials>,
+) -> Result<SignedIn, Box<dyn Error>> {
+    let mut rng = rand::rng();
+    let mut request = sign_in.start(&mut rng)?;
+    loop {
+        let (status, body) = transport.exchange(&request);
+        let mut step = sign_in.receive(status, &body, Timestamp::now(), &mut rng)?;
+        loop {
+            match step {
+                Step::Send(next) => {
+                    request = next;
+                    break;
+                }
+                Step::Prompt(Prompt::SoftwareTokenMfa) => {
+                    let code = totp(authenticator, Timestamp::now()).ok_or("bad secret")?;
+                    println!("     prompt SOFTWARE_TOKEN_MFA: the authenticator shows {code}");
+                    request = sign_in.answer(Answer::Code(code), Timestamp::now(), &mut rng)?;
+                    break;
+                }
+                Step::Prompt(other) => return Err(format!("no answer scripted for {other:?}").into()),
+                Step::StoreDevice(device) => {
+                    println!("     storing device {} before ConfirmDevice", device.device_key());
+                    device_store.insert(sign_in.username().to_owned(), device);
+                    step = sign_in.proceed(Timestamp::now(), &mut rng)?;
+                }
+                Step::ForgetDevice => {
+                    device_store.remove(sign_in.username());
+                    step = sign_in.proceed(Timestamp::now(), &mut rng)?;
+                }
+                Step::Done(signed_in) => return Ok(signed_in),
+                _ => return Err("a step this example does not know".into()),
+            }
+        }
+    }
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let mut rng = rand::rng();
+    let mut service = Service::new();
+    let pool = service.create_user_pool("eu-west-1", PoolSettings::with_devices_and_optional_mfa(), &mut rng);
+    let app = service.create_app_client(&pool, true, &mut rng);
+    let attributes = HashMap::from([("email".to_owned(), "alice@example.com".to_owned())]);
+    service.admin_create_user(&pool, "alice", attributes, &Password::from("correct horse battery"), true, &mut rng)?;
+    let authenticator = service.admin_set_software_token_mfa(&pool, "alice", &mut rng).ok_or("no such user")?;
+    let client = AppClient::new(pool.clone(), app.client_id.clone())
+        .with_client_secret(app.client_secret.clone().ok_or("no secret")?);
+    println!(
+        "user pool {pool}, app client {} (with a secret), user alice <alice@example.com> with TOTP",
+        app.client_id
+    );
+    let mut transport = Transport { service };
+    let mut devices = HashMap::new();
+
+    println!("\n1. USER_SRP_AUTH as alice@example.com, with TOTP");
+    let sign_in = SignIn::user_srp(client.clone(), "alice@example.com", Password::from("correct horse battery"))?;
+    let first = drive(&mut transport, sign_in, &authenticator, &mut devices)?;
+    let confirmed = first.new_device().map(|d| d.confirmation().clone());
+    println!("   signed in as {}; new device confirmed: {confirmed:?}", first.username());
+
+    println!("\n2. again, as the remembered device: no MFA");
+    let device = devices.get(first.username()).cloned().ok_or("the device was not stored")?;
+    let sign_in = SignIn::user_srp(client.clone(), "alice@example.com", Password::from("correct horse battery"))?
+        .with_device(device.clone());
+    let second = drive(&mut transport, sign_in, &authenticator, &mut devices)?;
+    let access = second.tokens().access_token.clone().unwrap_or_default();
+    let claims = transport.service.verify_token(&access, Timestamp::now()).ok_or("the access token does not verify")?;
+    println!("   signed in; access token verifies for {} on device {}", claims["username"], claims["device_key"]);
+
+    println!("\n3. REFRESH_TOKEN_AUTH");
+    let refresh_token = second.tokens().refresh_token.clone().ok_or("no refresh token")?;
+    let sign_in = SignIn::refresh(client, second.username(), &refresh_token)?.with_device(device);
+    let refreshed = drive(&mut transport, sign_in, &authenticator, &mut devices)?;
+    let fresh = refreshed.tokens().access_token.clone().unwrap_or_default();
+    transport.service.verify_token(&fresh, Timestamp::now()).ok_or("the refreshed token does not verify")?;
+    println!("   new access token verifies");
+    println!("\nall steps passed");
+    Ok(())
+}

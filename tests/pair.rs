@@ -1,0 +1,458 @@
+//! The client state machine against the embedded server, in memory: every
+//! flow the server models end to end, and the server refusing every tampered
+//! or malformed proof with the service's own error.
+
+#![cfg(feature = "server")]
+
+use std::collections::HashMap;
+
+use cognito_srp_auth::flow::{Answer, AppClient, Prompt, Request, SignIn, SignedIn, Step};
+use cognito_srp_auth::server::{MfaConfiguration, NewAppClient, PoolSettings, Service, totp};
+use cognito_srp_auth::{DeviceCredentials, Password, Timestamp, UserPoolId};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "correct horse battery";
+
+fn at(seconds: i64) -> Timestamp {
+    Timestamp::from_unix_seconds(seconds).expect("in range")
+}
+
+/// The client and the server, with one clock.
+struct Pair {
+    service: Service,
+    pool: UserPoolId,
+    app: NewAppClient,
+    authenticator: Option<String>,
+    now: i64,
+}
+
+impl Pair {
+    fn new(settings: PoolSettings, secret: bool) -> Self {
+        let mut rng = rand::rng();
+        let mut service = Service::new();
+        let pool = service.create_user_pool("eu-west-1", settings, &mut rng);
+        let app = service.create_app_client(&pool, secret, &mut rng);
+        let attributes = HashMap::from([("email".to_owned(), "alice@example.com".to_owned())]);
+        service
+            .admin_create_user(&pool, "alice", attributes, &Password::from(PASSWORD), true, &mut rng)
+            .expect("created");
+        Pair { service, pool, app, authenticator: None, now: 1_764_000_000 }
+    }
+
+    fn with_totp(mut self) -> Self {
+        self.authenticator = self.service.admin_set_software_token_mfa(&self.pool, "alice", &mut rand::rng());
+        self
+    }
+
+    fn client(&self) -> AppClient {
+        let client = AppClient::new(self.pool.clone(), self.app.client_id.clone());
+        match &self.app.client_secret {
+            Some(secret) => client.with_client_secret(secret.clone()),
+            None => client,
+        }
+    }
+
+    fn sign_in(&self, username: &str, password: &str) -> SignIn {
+        SignIn::user_srp(self.client(), username, Password::from(password)).expect("valid")
+    }
+
+    fn exchange(&mut self, request: &Request) -> (u16, Vec<u8>) {
+        self.exchange_json(&request.target(), request.body())
+    }
+
+    fn exchange_json(&mut self, target: &str, body: &Value) -> (u16, Vec<u8>) {
+        self.service.handle(target, body.to_string().as_bytes(), at(self.now), &mut rand::rng())
+    }
+
+    fn receive(&mut self, sign_in: &mut SignIn, (status, body): (u16, Vec<u8>)) -> Step {
+        sign_in.receive(status, &body, at(self.now), &mut rand::rng()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Drives a sign-in to its end, answering TOTP and storing new devices.
+    fn drive(&mut self, mut sign_in: SignIn, devices: &mut HashMap<String, DeviceCredentials>) -> SignedIn {
+        let mut request = sign_in.start(&mut rand::rng()).expect("starts");
+        loop {
+            let response = self.exchange(&request);
+            let mut step = self.receive(&mut sign_in, response);
+            loop {
+                match step {
+                    Step::Send(next) => {
+                        request = next;
+                        break;
+                    }
+                    Step::Prompt(Prompt::SoftwareTokenMfa) => {
+                        let code =
+                            totp(self.authenticator.as_deref().expect("TOTP set up"), at(self.now)).expect("Base32");
+                        request = sign_in.answer(Answer::Code(code), at(self.now), &mut rand::rng()).expect("answer");
+                        break;
+                    }
+                    Step::Prompt(other) => panic!("unscripted prompt {other:?}"),
+                    Step::StoreDevice(device) => {
+                        devices.insert(sign_in.username().to_owned(), device);
+                        step = sign_in.proceed(at(self.now), &mut rand::rng()).expect("proceeds");
+                    }
+                    Step::ForgetDevice => {
+                        devices.remove(sign_in.username());
+                        step = sign_in.proceed(at(self.now), &mut rand::rng()).expect("proceeds");
+                    }
+                    Step::Done(done) => return done,
+                    _ => panic!("unknown step"),
+                }
+            }
+        }
+    }
+
+    /// Runs USER_SRP_AUTH to the PASSWORD_VERIFIER answer, which is returned unsent.
+    fn password_verifier_answer(&mut self, sign_in: &mut SignIn) -> Request {
+        let initiate = sign_in.start(&mut rand::rng()).expect("starts");
+        let response = self.exchange(&initiate);
+        match self.receive(sign_in, response) {
+            Step::Send(answer) => answer,
+            other => panic!("expected the PASSWORD_VERIFIER answer, got {other:?}"),
+        }
+    }
+}
+
+fn error_of((status, body): (u16, Vec<u8>)) -> (String, String) {
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+    let body: Value = serde_json::from_slice(&body).expect("JSON");
+    (body["__type"].as_str().unwrap_or_default().to_owned(), body["message"].as_str().unwrap_or_default().to_owned())
+}
+
+fn incorrect() -> (String, String) {
+    ("NotAuthorizedException".to_owned(), "Incorrect username or password.".to_owned())
+}
+
+#[test]
+fn the_whole_main_job_mfa_device_and_refresh() {
+    let mut pair = Pair::new(PoolSettings::with_devices_and_optional_mfa(), true).with_totp();
+    let mut devices = HashMap::new();
+    let first = pair.drive(pair.sign_in("alice@example.com", PASSWORD), &mut devices);
+    assert_eq!(first.username(), "alice", "the alias resolves to the pool username");
+    assert_eq!(first.new_device().map(|d| d.confirmation().clone()), Some(Ok(false)));
+    let device = devices.get("alice").cloned().expect("stored before ConfirmDevice");
+
+    // A remembered device: device SRP instead of the TOTP prompt (no authenticator needed).
+    pair.authenticator = None;
+    let second = pair.drive(pair.sign_in("alice@example.com", PASSWORD).with_device(device.clone()), &mut devices);
+    assert!(second.new_device().is_none(), "no new device for a known one");
+    let claims = pair
+        .service
+        .verify_token(second.tokens().access_token.as_deref().expect("token"), at(pair.now))
+        .expect("verifies");
+    assert_eq!(
+        (claims["username"].as_str(), claims["device_key"].as_str()),
+        (Some("alice"), Some(device.device_key()))
+    );
+
+    let refresh = second.tokens().refresh_token.clone().expect("refresh token");
+    let refreshed =
+        pair.drive(SignIn::refresh(pair.client(), "alice", &refresh).expect("valid").with_device(device), &mut devices);
+    assert!(
+        pair.service.verify_token(refreshed.tokens().id_token.as_deref().expect("id token"), at(pair.now)).is_some()
+    );
+    assert!(refreshed.tokens().refresh_token.is_none());
+}
+
+#[test]
+fn a_public_client_signs_in_without_secret_hash() {
+    let mut pair = Pair::new(PoolSettings::default(), false);
+    let done = pair.drive(pair.sign_in("alice", PASSWORD), &mut HashMap::new());
+    assert!(done.tokens().access_token.is_some());
+    assert!(done.new_device().is_none(), "the pool does not track devices");
+}
+
+#[test]
+fn a_wrong_password_and_an_unknown_user_look_the_same() {
+    let mut pair = Pair::new(PoolSettings::default(), true);
+    for (user, password) in [("alice", "wrong password"), ("nobody", PASSWORD), ("nobody@example.com", "x")] {
+        let mut sign_in = pair.sign_in(user, password);
+        let answer = pair.password_verifier_answer(&mut sign_in);
+        assert_eq!(error_of(pair.exchange(&answer)), incorrect(), "{user}");
+    }
+}
+
+#[test]
+fn lockout_after_repeated_wrong_passwords() {
+    let mut pair = Pair::new(PoolSettings::default(), false);
+    for _ in 0..5 {
+        let answer = pair.password_verifier_answer(&mut pair.sign_in("alice", "wrong"));
+        assert_eq!(error_of(pair.exchange(&answer)), incorrect());
+    }
+    let answer = pair.password_verifier_answer(&mut pair.sign_in("alice", PASSWORD));
+    assert_eq!(error_of(pair.exchange(&answer)).1, "Password attempts exceeded");
+}
+
+/// Alters one response of a valid PASSWORD_VERIFIER answer and checks the server's verdict.
+fn tampered(alter: impl Fn(&mut Value, &Pair)) -> (String, String) {
+    let mut pair = Pair::new(PoolSettings::default(), true);
+    let mut sign_in = pair.sign_in("alice", PASSWORD);
+    let answer = pair.password_verifier_answer(&mut sign_in);
+    let mut body = answer.body().clone();
+    alter(&mut body, &pair);
+    error_of(pair.exchange_json(&answer.target(), &body))
+}
+
+fn set(body: &mut Value, name: &str, value: &str) {
+    body["ChallengeResponses"][name] = json!(value);
+}
+
+#[test]
+fn tampered_claims_are_refused() {
+    let flip = |s: &str| {
+        let mut bytes = s.as_bytes().to_vec();
+        bytes[3] = if bytes[3] == b'A' { b'B' } else { b'A' };
+        String::from_utf8(bytes).expect("ASCII")
+    };
+    assert_eq!(
+        tampered(|b, _| {
+            let s = flip(b["ChallengeResponses"]["PASSWORD_CLAIM_SIGNATURE"].as_str().expect("sig"));
+            set(b, "PASSWORD_CLAIM_SIGNATURE", &s)
+        }),
+        incorrect()
+    );
+    assert_eq!(
+        tampered(|b, _| {
+            let s = flip(b["ChallengeResponses"]["PASSWORD_CLAIM_SECRET_BLOCK"].as_str().expect("block"));
+            set(b, "PASSWORD_CLAIM_SECRET_BLOCK", &s)
+        }),
+        incorrect()
+    );
+    // TIMESTAMP: lower-case names, a wrong weekday, a stale instant.
+    assert_eq!(tampered(|b, p| set(b, "TIMESTAMP", &at(p.now).to_string().to_lowercase())), incorrect());
+    assert_eq!(tampered(|b, p| set(b, "TIMESTAMP", &at(p.now).to_string().replacen("Mon", "Tue", 1))), incorrect());
+    assert_eq!(tampered(|b, p| set(b, "TIMESTAMP", &at(p.now - 3600).to_string())), incorrect());
+    assert_eq!(tampered(|b, _| set(b, "USERNAME", "mallory")).0, "NotAuthorizedException");
+    let wrong_hash = tampered(|b, _| set(b, "SECRET_HASH", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+    assert_eq!(wrong_hash.0, "NotAuthorizedException");
+    assert!(wrong_hash.1.starts_with("Unable to verify secret hash"), "{}", wrong_hash.1);
+}
+
+#[test]
+fn the_timestamp_format_is_what_the_server_checks() {
+    // The padding rule shows on a single-digit day.
+    let mut pair = Pair::new(PoolSettings::default(), false);
+    pair.now = 1_764_547_200; // Mon Dec 1 00:00:00 UTC 2025
+    let mut sign_in = pair.sign_in("alice", PASSWORD);
+    let answer = pair.password_verifier_answer(&mut sign_in);
+    assert_eq!(answer.body()["ChallengeResponses"]["TIMESTAMP"], "Mon Dec 1 00:00:00 UTC 2025");
+    let mut padded = answer.body().clone();
+    set(&mut padded, "TIMESTAMP", "Mon Dec 01 00:00:00 UTC 2025");
+    assert_eq!(error_of(pair.exchange_json(&answer.target(), &padded)), incorrect());
+}
+
+#[test]
+fn a_session_is_single_use() {
+    let mut pair = Pair::new(PoolSettings::default(), false);
+    let mut sign_in = pair.sign_in("alice", PASSWORD);
+    let answer = pair.password_verifier_answer(&mut sign_in);
+    assert_eq!(pair.exchange(&answer).0, 200);
+    let replay = error_of(pair.exchange(&answer));
+    assert_eq!(replay.0, "NotAuthorizedException");
+    assert!(replay.1.contains("session"), "{}", replay.1);
+}
+
+#[test]
+fn a_stale_session_expires() {
+    let mut pair = Pair::new(PoolSettings::default(), false);
+    let mut sign_in = pair.sign_in("alice", PASSWORD);
+    let initiate = sign_in.start(&mut rand::rng()).expect("starts");
+    let response = pair.exchange(&initiate);
+    pair.now += 200;
+    let Step::Send(answer) = pair.receive(&mut sign_in, response) else { panic!("expected the answer") };
+    assert_eq!(error_of(pair.exchange(&answer)).1, "Invalid session for the user, session is expired.");
+}
+
+#[test]
+fn a_wrong_totp_code_is_refused_and_may_be_retried() {
+    let mut pair = Pair::new(PoolSettings::with_devices_and_optional_mfa(), true).with_totp();
+    let mut sign_in = pair.sign_in("alice", PASSWORD);
+    let answer = pair.password_verifier_answer(&mut sign_in);
+    let response = pair.exchange(&answer);
+    assert_eq!(pair.receive(&mut sign_in, response).unwrap_prompt(), Prompt::SoftwareTokenMfa);
+    let wrong = sign_in.answer(Answer::Code("000000".into()), at(pair.now), &mut rand::rng()).expect("answer");
+    let (status, body) = pair.exchange(&wrong);
+    let error = sign_in.receive(status, &body, at(pair.now), &mut rand::rng()).expect_err("refused");
+    assert!(error.to_string().starts_with("CodeMismatchException"), "{error}");
+    let code = totp(pair.authenticator.as_deref().expect("TOTP"), at(pair.now)).expect("Base32");
+    let right = sign_in.answer(Answer::Code(code), at(pair.now), &mut rand::rng()).expect("answer again");
+    let response = pair.exchange(&right);
+    assert!(matches!(pair.receive(&mut sign_in, response), Step::StoreDevice(_)));
+}
+
+trait UnwrapPrompt {
+    fn unwrap_prompt(self) -> Prompt;
+}
+
+impl UnwrapPrompt for Step {
+    fn unwrap_prompt(self) -> Prompt {
+        match self {
+            Step::Prompt(prompt) => prompt,
+            other => panic!("expected a prompt, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_forgotten_device_is_dropped_and_the_sign_in_goes_on() {
+    let mut pair = Pair::new(PoolSettings::with_devices_and_optional_mfa(), true);
+    let mut devices = HashMap::new();
+    let _ = pair.drive(pair.sign_in("alice", PASSWORD), &mut devices);
+    // A device Cognito never heard of.
+    let (ghost, _) =
+        DeviceCredentials::generate(&mut rand::rng(), "eu-west-1_00000000-dead-beef-0000-000000000000", "-ghost");
+    devices.insert("alice".into(), ghost.clone());
+    let done = pair.drive(pair.sign_in("alice", PASSWORD).with_device(ghost), &mut devices);
+    assert!(done.new_device().is_some(), "signed in as a new device");
+    assert_ne!(devices["alice"].device_key(), "eu-west-1_00000000-dead-beef-0000-000000000000");
+}
+
+#[test]
+fn a_wrong_device_password_is_refused() {
+    let mut pair = Pair::new(PoolSettings::with_devices_and_optional_mfa(), false);
+    let mut devices = HashMap::new();
+    let _ = pair.drive(pair.sign_in("alice", PASSWORD), &mut devices);
+    let real = devices["alice"].clone();
+    let forged = DeviceCredentials::new(
+        real.device_key(),
+        real.device_group_key(),
+        cognito_srp_auth::DevicePassword::from("guess"),
+    );
+    let mut sign_in = pair.sign_in("alice", PASSWORD).with_device(forged);
+    let answer = pair.password_verifier_answer(&mut sign_in);
+    let response = pair.exchange(&answer);
+    let Step::Send(device_srp) = pair.receive(&mut sign_in, response) else { panic!("expected DEVICE_SRP_AUTH") };
+    let response = pair.exchange(&device_srp);
+    let Step::Send(claim) = pair.receive(&mut sign_in, response) else { panic!("expected the device claim") };
+    assert_eq!(claim.body()["ChallengeName"], "DEVICE_PASSWORD_VERIFIER");
+    assert_eq!(error_of(pair.exchange(&claim)), incorrect());
+}
+
+#[test]
+fn a_temporary_password_asks_for_a_new_one() {
+    let mut rng = rand::rng();
+    let mut pair = Pair::new(PoolSettings::default(), true);
+    pair.service
+        .admin_create_user(&pair.pool, "bob", HashMap::new(), &Password::from("Temp-1234"), false, &mut rng)
+        .expect("created");
+    let mut sign_in = pair.sign_in("bob", "Temp-1234");
+    let answer = pair.password_verifier_answer(&mut sign_in);
+    let response = pair.exchange(&answer);
+    assert!(matches!(pair.receive(&mut sign_in, response).unwrap_prompt(), Prompt::NewPasswordRequired { .. }));
+    let new = Answer::NewPassword { password: Password::from("Permanent-5678"), attributes: HashMap::new() };
+    let request = sign_in.answer(new, at(pair.now), &mut rng).expect("answer");
+    let response = pair.exchange(&request);
+    assert!(matches!(pair.receive(&mut sign_in, response), Step::Done(_)));
+    // The new password works; the temporary one no longer does.
+    assert!(pair.drive(pair.sign_in("bob", "Permanent-5678"), &mut HashMap::new()).tokens().access_token.is_some());
+    let answer = pair.password_verifier_answer(&mut pair.sign_in("bob", "Temp-1234"));
+    assert_eq!(error_of(pair.exchange(&answer)), incorrect());
+}
+
+#[test]
+fn required_mfa_sets_up_an_authenticator() {
+    let settings = PoolSettings::default().with_mfa(MfaConfiguration::Required);
+    let mut pair = Pair::new(settings, true);
+    let mut sign_in = pair.sign_in("alice", PASSWORD);
+    let answer = pair.password_verifier_answer(&mut sign_in);
+    let response = pair.exchange(&answer);
+    assert!(matches!(pair.receive(&mut sign_in, response).unwrap_prompt(), Prompt::MfaSetup { .. }));
+    let associate = sign_in.answer(Answer::SetUpSoftwareToken, at(pair.now), &mut rand::rng()).expect("associate");
+    let response = pair.exchange(&associate);
+    let Prompt::SoftwareTokenSecret { secret_code } = pair.receive(&mut sign_in, response).unwrap_prompt() else {
+        panic!("expected the secret")
+    };
+    let code = totp(&secret_code, at(pair.now)).expect("Base32");
+    let verify = sign_in.answer(Answer::Code(code), at(pair.now), &mut rand::rng()).expect("verify");
+    let response = pair.exchange(&verify);
+    let Step::Send(respond) = pair.receive(&mut sign_in, response) else { panic!("expected MFA_SETUP answer") };
+    let response = pair.exchange(&respond);
+    assert!(matches!(pair.receive(&mut sign_in, response), Step::Done(_)));
+    // From now on the authenticator is asked for.
+    pair.authenticator = Some(secret_code);
+    assert!(pair.drive(pair.sign_in("alice", PASSWORD), &mut HashMap::new()).tokens().access_token.is_some());
+}
+
+#[test]
+fn malformed_requests_get_service_errors() {
+    let mut pair = Pair::new(PoolSettings::default(), true);
+    let target = "AWSCognitoIdentityProviderService.InitiateAuth";
+    assert_eq!(
+        error_of(pair.service.handle(target, b"not json", at(pair.now), &mut rand::rng())).0,
+        "SerializationException"
+    );
+    assert_eq!(
+        error_of(pair.service.handle(
+            "AWSCognitoIdentityProviderService.DeleteUser",
+            b"{}",
+            at(pair.now),
+            &mut rand::rng()
+        ))
+        .0,
+        "UnknownOperationException"
+    );
+    let body =
+        json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": "nope", "AuthParameters": {"USERNAME": "alice", "SRP_A": "2"}});
+    assert_eq!(error_of(pair.exchange_json(target, &body)).0, "ResourceNotFoundException");
+    let body = json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": pair.app.client_id, "AuthParameters": {"USERNAME": "alice", "SRP_A": "2"}});
+    assert!(error_of(pair.exchange_json(target, &body)).1.starts_with("Unable to verify secret hash"));
+    let hash = cognito_srp_auth::SecretHash::new(
+        pair.app.client_secret.as_ref().expect("secret"),
+        "alice",
+        &pair.app.client_id,
+    );
+    for srp_a in ["0", "zz", ""] {
+        let body = json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": pair.app.client_id, "AuthParameters": {"USERNAME": "alice", "SRP_A": srp_a, "SECRET_HASH": hash.as_str()}});
+        assert_eq!(
+            error_of(pair.exchange_json(target, &body)),
+            ("InvalidParameterException".into(), "SRP_A is invalid".into()),
+            "{srp_a:?}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    #[test]
+    fn random_users_sign_in_and_any_flipped_bit_is_refused(
+        username in "[a-z][a-z0-9._-]{0,30}",
+        alias in "[a-z]{1,10}@[a-z]{1,10}\\.com",
+        password in "\\PC{1,40}",
+        secret in any::<bool>(),
+        use_alias in any::<bool>(),
+        bit in 0usize..256,
+    ) {
+        let mut rng = rand::rng();
+        let mut service = Service::new();
+        let pool = service.create_user_pool("us-east-1", PoolSettings::default().with_email_alias(true), &mut rng);
+        let app = service.create_app_client(&pool, secret, &mut rng);
+        let attributes = HashMap::from([("email".to_owned(), alias.clone())]);
+        service.admin_create_user(&pool, &username, attributes, &Password::from(password.as_str()), true, &mut rng).expect("created");
+        let mut pair = Pair { service, pool, app, authenticator: None, now: 1_800_000_000 };
+        let typed = if use_alias { alias.as_str() } else { username.as_str() };
+
+        let mut sign_in = pair.sign_in(typed, &password);
+        let answer = pair.password_verifier_answer(&mut sign_in);
+        let signature = answer.body()["ChallengeResponses"]["PASSWORD_CLAIM_SIGNATURE"].as_str().expect("sig").to_owned();
+        let mut raw = base64_decode(&signature);
+        raw[bit / 8] ^= 1 << (bit % 8);
+        let mut flipped = answer.body().clone();
+        set(&mut flipped, "PASSWORD_CLAIM_SIGNATURE", &base64_encode(&raw));
+        prop_assert_eq!(error_of(pair.exchange_json(&answer.target(), &flipped)), incorrect());
+
+        let done = pair.drive(pair.sign_in(typed, &password), &mut HashMap::new());
+        prop_assert_eq!(done.username(), username.as_str());
+    }
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(s).expect("Base64")
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
