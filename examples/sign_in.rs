@@ -68,18 +68,18 @@ fn drive(
                 Step::Prompt(Prompt::SoftwareTokenMfa) => {
                     let code = totp(authenticator, Timestamp::now()).ok_or("bad secret")?;
                     println!("     prompt SOFTWARE_TOKEN_MFA: the authenticator shows {code}");
-                    request = sign_in.answer(Answer::Code(code), Timestamp::now(), &mut rng)?;
+                    request = sign_in.answer(Answer::Code(code), &mut rng)?;
                     break;
                 }
                 Step::Prompt(other) => return Err(format!("no answer scripted for {other:?}").into()),
                 Step::StoreDevice(device) => {
                     println!("     storing device {} before ConfirmDevice", device.device_key());
                     device_store.insert(sign_in.username().to_owned(), device);
-                    step = sign_in.proceed(Timestamp::now(), &mut rng)?;
+                    step = sign_in.proceed(Timestamp::now())?;
                 }
                 Step::ForgetDevice => {
                     device_store.remove(sign_in.username());
-                    step = sign_in.proceed(Timestamp::now(), &mut rng)?;
+                    step = sign_in.proceed(Timestamp::now())?;
                 }
                 Step::Done(signed_in) => return Ok(signed_in),
                 _ => return Err("a step this example does not know".into()),

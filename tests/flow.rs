@@ -202,7 +202,7 @@ fn user_srp_auth_with_a_client_secret_mfa_and_a_new_device() {
     let step = receive(&mut sign_in, challenge("SOFTWARE_TOKEN_MFA", "session-2", json!({"USERNAME": POOL_USERNAME})))
         .expect("prompt");
     assert_eq!(prompt(step), Prompt::SoftwareTokenMfa);
-    let answer = sign_in.answer(Answer::Code("123456".into()), now(), &mut rand::rng()).expect("answer");
+    let answer = sign_in.answer(Answer::Code("123456".into()), &mut rand::rng()).expect("answer");
     let body = answer.body();
     assert_eq!(body["ChallengeName"], "SOFTWARE_TOKEN_MFA");
     assert_eq!(body["Session"], "session-2");
@@ -213,7 +213,7 @@ fn user_srp_auth_with_a_client_secret_mfa_and_a_new_device() {
     let step = receive(&mut sign_in, tokens(Some(("eu-west-1_d3v1c3", "-khvS3rfgp")))).expect("device");
     let Step::StoreDevice(device) = step else { panic!("expected StoreDevice, got {step:?}") };
     assert_eq!((device.device_key(), device.device_group_key()), ("eu-west-1_d3v1c3", "-khvS3rfgp"));
-    let confirm = send(sign_in.proceed(now(), &mut rand::rng()).expect("confirm"));
+    let confirm = send(sign_in.proceed(now()).expect("confirm"));
     assert_eq!(confirm.operation(), Operation::ConfirmDevice);
     let body = confirm.body().clone();
     assert_eq!(keys(&body), set(&["AccessToken", "DeviceKey", "DeviceSecretVerifierConfig"]));
@@ -235,7 +235,7 @@ fn user_srp_auth_with_a_client_secret_mfa_and_a_new_device() {
     assert_eq!(signed_in.username(), POOL_USERNAME);
     let new_device = signed_in.new_device().expect("a new device");
     assert_eq!(new_device.confirmation(), &Ok(true));
-    assert!(matches!(sign_in.answer(Answer::Code("1".into()), now(), &mut rand::rng()), Err(Error::OutOfOrder)));
+    assert!(matches!(sign_in.answer(Answer::Code("1".into()), &mut rand::rng()), Err(Error::OutOfOrder)));
 }
 
 fn remembered_device() -> (DeviceCredentials, Value) {
@@ -322,7 +322,7 @@ fn a_device_cognito_forgot_is_dropped_and_the_claim_sent_again_without_it() {
     let step =
         receive(&mut sign_in, service_error("ResourceNotFoundException", "Device does not exist.")).expect("handled");
     assert!(matches!(step, Step::ForgetDevice), "{step:?}");
-    let again = send(sign_in.proceed(now(), &mut rand::rng()).expect("retry"));
+    let again = send(sign_in.proceed(now()).expect("retry"));
     let responses = &again.body()["ChallengeResponses"];
     assert_eq!(
         keys(responses),
@@ -366,7 +366,7 @@ fn custom_auth_starts_with_srp_then_asks_the_custom_challenge() {
     .expect("prompt");
     let Prompt::CustomChallenge { parameters } = prompt(step) else { panic!("expected a custom challenge") };
     assert_eq!(parameters["question"], "colour?");
-    let answer = sign_in.answer(Answer::Custom("blue".into()), now(), &mut rand::rng()).expect("answer");
+    let answer = sign_in.answer(Answer::Custom("blue".into()), &mut rand::rng()).expect("answer");
     assert_eq!(keys(&answer.body()["ChallengeResponses"]), set(&["USERNAME", "ANSWER", "DEVICE_KEY", "SECRET_HASH"]));
     assert_eq!(answer.body()["ChallengeResponses"]["ANSWER"], "blue");
 }
@@ -433,7 +433,7 @@ fn user_auth_with_a_preferred_challenge_and_select_challenge() {
         let step = receive(&mut sign_in, ok(available)).expect("prompt");
         let Prompt::SelectChallenge { available } = prompt(step) else { panic!("expected SELECT_CHALLENGE") };
         assert_eq!(available.len(), 5);
-        let answer = sign_in.answer(Answer::Select(selection), now(), &mut rand::rng()).expect("answer");
+        let answer = sign_in.answer(Answer::Select(selection), &mut rand::rng()).expect("answer");
         let responses = &answer.body()["ChallengeResponses"];
         let mut want = vec!["USERNAME", "ANSWER", "SECRET_HASH"];
         want.extend(extra);
@@ -455,7 +455,7 @@ fn user_auth_with_a_preferred_challenge_and_select_challenge() {
                 }
                 other => panic!("unexpected {other:?}"),
             };
-            let request = sign_in.answer(answer, now(), &mut rand::rng()).expect("answer");
+            let request = sign_in.answer(answer, &mut rand::rng()).expect("answer");
             assert_eq!(keys(&request.body()["ChallengeResponses"]), set(&["USERNAME", key, "SECRET_HASH"]));
         }
     }
@@ -478,7 +478,7 @@ fn select_mfa_type_sms_and_email_codes() {
     )
     .expect("prompt");
     assert_eq!(prompt(step), Prompt::SelectMfaType { options: vec!["SMS_MFA".into(), "SOFTWARE_TOKEN_MFA".into()] });
-    let answer = sign_in.answer(Answer::MfaType(MfaType::Sms), now(), &mut rand::rng()).expect("answer");
+    let answer = sign_in.answer(Answer::MfaType(MfaType::Sms), &mut rand::rng()).expect("answer");
     assert_eq!(keys(&answer.body()["ChallengeResponses"]), set(&["USERNAME", "ANSWER", "DEVICE_KEY"]));
     assert_eq!(answer.body()["ChallengeResponses"]["ANSWER"], "SMS_MFA");
 
@@ -488,7 +488,7 @@ fn select_mfa_type_sms_and_email_codes() {
     )
     .expect("prompt");
     assert_eq!(prompt(step), Prompt::SmsMfa { destination: Some("+*******1234".into()) });
-    let answer = sign_in.answer(Answer::Code("654321".into()), now(), &mut rand::rng()).expect("answer");
+    let answer = sign_in.answer(Answer::Code("654321".into()), &mut rand::rng()).expect("answer");
     assert_eq!(keys(&answer.body()["ChallengeResponses"]), set(&["USERNAME", "SMS_MFA_CODE", "DEVICE_KEY"]));
 
     // A wrong code: the error comes back and the prompt is out again.
@@ -496,7 +496,7 @@ fn select_mfa_type_sms_and_email_codes() {
         .expect_err("refused");
     let Error::Service(service) = error else { panic!("expected a service error") };
     assert_eq!(service.kind(), &ServiceErrorKind::CodeMismatch);
-    let again = sign_in.answer(Answer::Code("000000".into()), now(), &mut rand::rng()).expect("answer again");
+    let again = sign_in.answer(Answer::Code("000000".into()), &mut rand::rng()).expect("answer again");
     assert_eq!(again.body()["ChallengeResponses"]["SMS_MFA_CODE"], "000000");
     assert_eq!(again.body()["Session"], "s3");
 }
@@ -517,15 +517,15 @@ fn mfa_setup_associates_and_verifies_a_software_token() {
     .expect("prompt");
     assert_eq!(prompt(step), Prompt::MfaSetup { options: vec!["SOFTWARE_TOKEN_MFA".into()] });
     // An answer that does not fit leaves the prompt out.
-    assert_eq!(sign_in.answer(Answer::Code("1".into()), now(), &mut rand::rng()).map(drop), Err(Error::OutOfOrder));
+    assert_eq!(sign_in.answer(Answer::Code("1".into()), &mut rand::rng()).map(drop), Err(Error::OutOfOrder));
 
-    let associate = sign_in.answer(Answer::SetUpSoftwareToken, now(), &mut rand::rng()).expect("associate");
+    let associate = sign_in.answer(Answer::SetUpSoftwareToken, &mut rand::rng()).expect("associate");
     assert_eq!(associate.operation(), Operation::AssociateSoftwareToken);
     assert_eq!(associate.body(), &json!({"Session": "setup-1"}));
     let step =
         receive(&mut sign_in, ok(json!({"SecretCode": "JBSWY3DPEHPK3PXP", "Session": "setup-2"}))).expect("secret");
     assert_eq!(prompt(step), Prompt::SoftwareTokenSecret { secret_code: "JBSWY3DPEHPK3PXP".into() });
-    let verify = sign_in.answer(Answer::Code("123456".into()), now(), &mut rand::rng()).expect("verify");
+    let verify = sign_in.answer(Answer::Code("123456".into()), &mut rand::rng()).expect("verify");
     assert_eq!(verify.operation(), Operation::VerifySoftwareToken);
     assert_eq!(verify.body(), &json!({"Session": "setup-2", "UserCode": "123456"}));
     let respond = send(receive(&mut sign_in, ok(json!({"Status": "SUCCESS", "Session": "setup-3"}))).expect("respond"));
@@ -544,9 +544,8 @@ fn email_mfa_setup_sends_the_address() {
         receive(&mut sign_in, challenge("MFA_SETUP", "s", json!({"MFAS_CAN_SETUP": "[\"EMAIL_OTP\"]"})))
             .expect("prompt"),
     );
-    let answer = sign_in
-        .answer(Answer::SetUpEmailMfa { email: "alice@example.com".into() }, now(), &mut rand::rng())
-        .expect("answer");
+    let answer =
+        sign_in.answer(Answer::SetUpEmailMfa { email: "alice@example.com".into() }, &mut rand::rng()).expect("answer");
     assert_eq!(answer.body()["ChallengeResponses"], json!({"USERNAME": POOL_USERNAME, "EMAIL": "alice@example.com"}));
 }
 
@@ -568,14 +567,14 @@ fn new_password_required_sends_the_password_and_required_attributes() {
     assert_eq!(user_attributes["email"], "alice@example.com");
     let missing = Answer::NewPassword { password: Password::from("n3w"), attributes: HashMap::new() };
     assert_eq!(
-        sign_in.answer(missing, now(), &mut rand::rng()).map(drop),
+        sign_in.answer(missing, &mut rand::rng()).map(drop),
         Err(Error::MissingParameter { name: "requiredAttributes" })
     );
     let answer = Answer::NewPassword {
         password: Password::from("n3w"),
         attributes: HashMap::from([("name".into(), "Alice".into())]),
     };
-    let request = sign_in.answer(answer, now(), &mut rand::rng()).expect("answer");
+    let request = sign_in.answer(answer, &mut rand::rng()).expect("answer");
     assert_eq!(
         request.body()["ChallengeResponses"],
         json!({"USERNAME": POOL_USERNAME, "NEW_PASSWORD": "n3w", "userAttributes.name": "Alice"})
@@ -647,10 +646,10 @@ fn responses_that_do_not_fit_are_protocol_errors() {
 fn driving_out_of_order_is_refused() {
     let mut sign_in = SignIn::user_srp(client(false), TYPED, Password::from(PASSWORD)).expect("valid");
     assert!(matches!(receive(&mut sign_in, tokens(None)), Err(Error::OutOfOrder)));
-    assert!(matches!(sign_in.proceed(now(), &mut rand::rng()), Err(Error::OutOfOrder)));
+    assert!(matches!(sign_in.proceed(now()), Err(Error::OutOfOrder)));
     let _ = sign_in.start(&mut rand::rng()).expect("starts");
     assert!(matches!(sign_in.start(&mut rand::rng()), Err(Error::OutOfOrder)));
-    assert!(matches!(sign_in.answer(Answer::Code("1".into()), now(), &mut rand::rng()), Err(Error::OutOfOrder)));
+    assert!(matches!(sign_in.answer(Answer::Code("1".into()), &mut rand::rng()), Err(Error::OutOfOrder)));
     assert_eq!(
         SignIn::user_srp(client(false), &"u".repeat(129), Password::from("p")).map(drop),
         Err(Error::InvalidParameter { name: "USERNAME", defect: cognito_srp_auth::Defect::TooLong })
@@ -664,7 +663,7 @@ fn a_failed_confirm_device_still_hands_out_the_tokens() {
     let Step::StoreDevice(_) = receive(&mut sign_in, tokens(Some(("k", "g")))).expect("device") else {
         panic!("expected StoreDevice")
     };
-    let _ = send(sign_in.proceed(now(), &mut rand::rng()).expect("confirm"));
+    let _ = send(sign_in.proceed(now()).expect("confirm"));
     let Step::Done(done) =
         receive(&mut sign_in, service_error("InvalidParameterException", "bad verifier")).expect("done")
     else {
@@ -753,8 +752,8 @@ mod no_panic {
             let _ = sign_in.start(&mut rand::rng());
             for body in bodies {
                 let _ = receive(&mut sign_in, (status, body.to_string().into_bytes()));
-                let _ = sign_in.answer(Answer::Code("1".into()), now(), &mut rand::rng());
-                let _ = sign_in.proceed(now(), &mut rand::rng());
+                let _ = sign_in.answer(Answer::Code("1".into()), &mut rand::rng());
+                let _ = sign_in.proceed(now());
             }
             let _ = receive(&mut sign_in, (status, raw));
         }
@@ -778,7 +777,7 @@ fn a_paused_sign_in_resumes_from_json() {
     let paused: cognito_srp_auth::flow::PausedSignIn = serde_json::from_str(&saved).expect("deserializes");
     assert!(!format!("{paused:?}").contains("s2"), "Debug hides the session");
     let mut resumed = SignIn::resume(client(true), paused);
-    let answer = resumed.answer(Answer::Code("777777".into()), now(), &mut rand::rng()).expect("answer");
+    let answer = resumed.answer(Answer::Code("777777".into()), &mut rand::rng()).expect("answer");
     let body = answer.body();
     assert_eq!(body["Session"], "s2");
     assert_eq!(keys(&body["ChallengeResponses"]), set(&["USERNAME", "SMS_MFA_CODE", "DEVICE_KEY", "SECRET_HASH"]));
@@ -795,7 +794,7 @@ fn a_spent_session_after_the_device_retry_starts_a_fresh_srp_round() {
     let step =
         receive(&mut sign_in, service_error("ResourceNotFoundException", "Device does not exist.")).expect("handled");
     assert!(matches!(step, Step::ForgetDevice));
-    let _ = send(sign_in.proceed(now(), &mut rand::rng()).expect("retry"));
+    let _ = send(sign_in.proceed(now()).expect("retry"));
     let step = receive(
         &mut sign_in,
         service_error("NotAuthorizedException", "Invalid session for the user, session can only be used once."),
@@ -804,4 +803,19 @@ fn a_spent_session_after_the_device_retry_starts_a_fresh_srp_round() {
     let initiate = send(step);
     assert_eq!(initiate.operation(), Operation::InitiateAuth);
     assert_eq!(keys(&initiate.body()["AuthParameters"]), set(&["USERNAME", "SRP_A", "SECRET_HASH"]), "no DEVICE_KEY");
+}
+
+#[test]
+fn without_a_challenge_the_pool_username_comes_from_the_access_token() {
+    let mut sign_in = SignIn::user_password(client(true), TYPED, Password::from(PASSWORD)).expect("valid");
+    let _ = sign_in.start(&mut rand::rng()).expect("starts");
+    let payload =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json!({"username": POOL_USERNAME}).to_string());
+    let token = format!("eyJhbGciOiJIUzI1NiJ9.{payload}.c2ln");
+    let Step::Done(done) =
+        receive(&mut sign_in, ok(json!({"AuthenticationResult": {"AccessToken": token}}))).expect("done")
+    else {
+        panic!("expected Done")
+    };
+    assert_eq!(done.username(), POOL_USERNAME);
 }

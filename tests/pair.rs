@@ -6,8 +6,8 @@
 
 use std::collections::HashMap;
 
-use cognito_srp_auth::flow::{Answer, AppClient, Prompt, Request, SignIn, SignedIn, Step};
-use cognito_srp_auth::server::{MfaConfiguration, NewAppClient, PoolSettings, Service, totp};
+use cognito_srp_auth::flow::{Answer, AppClient, MfaType, Prompt, Request, Selection, SignIn, SignedIn, Step};
+use cognito_srp_auth::server::{CustomChallenge, MfaConfiguration, NewAppClient, PoolSettings, Service, totp};
 use cognito_srp_auth::{DeviceCredentials, Password, Timestamp, UserPoolId};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -25,6 +25,10 @@ struct Pair {
     app: NewAppClient,
     authenticator: Option<String>,
     now: i64,
+    /// How to answer SELECT_MFA_TYPE and SELECT_CHALLENGE, and a custom challenge.
+    mfa_choice: MfaType,
+    selection: Option<Selection>,
+    custom_answer: String,
 }
 
 impl Pair {
@@ -37,7 +41,20 @@ impl Pair {
         service
             .admin_create_user(&pool, "alice", attributes, &Password::from(PASSWORD), true, &mut rng)
             .expect("created");
-        Pair { service, pool, app, authenticator: None, now: 1_764_000_000 }
+        Pair::with(service, pool, app, 1_764_000_000)
+    }
+
+    fn with(service: Service, pool: UserPoolId, app: NewAppClient, now: i64) -> Self {
+        Pair {
+            service,
+            pool,
+            app,
+            authenticator: None,
+            now,
+            mfa_choice: MfaType::SoftwareToken,
+            selection: None,
+            custom_answer: String::new(),
+        }
     }
 
     fn with_totp(mut self) -> Self {
@@ -81,25 +98,40 @@ impl Pair {
                         request = next;
                         break;
                     }
-                    Step::Prompt(Prompt::SoftwareTokenMfa) => {
-                        let code =
-                            totp(self.authenticator.as_deref().expect("TOTP set up"), at(self.now)).expect("Base32");
-                        request = sign_in.answer(Answer::Code(code), at(self.now), &mut rand::rng()).expect("answer");
+                    Step::Prompt(prompt) => {
+                        let answer = self.answer(&prompt);
+                        request = sign_in.answer(answer, &mut rand::rng()).expect("answer");
                         break;
                     }
-                    Step::Prompt(other) => panic!("unscripted prompt {other:?}"),
                     Step::StoreDevice(device) => {
                         devices.insert(sign_in.username().to_owned(), device);
-                        step = sign_in.proceed(at(self.now), &mut rand::rng()).expect("proceeds");
+                        step = sign_in.proceed(at(self.now)).expect("proceeds");
                     }
                     Step::ForgetDevice => {
                         devices.remove(sign_in.username());
-                        step = sign_in.proceed(at(self.now), &mut rand::rng()).expect("proceeds");
+                        step = sign_in.proceed(at(self.now)).expect("proceeds");
                     }
                     Step::Done(done) => return done,
                     _ => panic!("unknown step"),
                 }
             }
+        }
+    }
+
+    /// What the user answers: the authenticator's code, the last code sent,
+    /// or the scripted choice.
+    fn answer(&mut self, prompt: &Prompt) -> Answer {
+        match prompt {
+            Prompt::SoftwareTokenMfa => {
+                Answer::Code(totp(self.authenticator.as_deref().expect("TOTP set up"), at(self.now)).expect("Base32"))
+            }
+            Prompt::SmsMfa { .. } | Prompt::EmailOtp { .. } | Prompt::SmsOtp { .. } => {
+                Answer::Code(self.service.take_outbox().pop().expect("a code was sent").code)
+            }
+            Prompt::SelectMfaType { .. } => Answer::MfaType(self.mfa_choice),
+            Prompt::SelectChallenge { .. } => Answer::Select(self.selection.clone().expect("a scripted selection")),
+            Prompt::CustomChallenge { .. } => Answer::Custom(self.custom_answer.clone()),
+            other => panic!("unscripted prompt {other:?}"),
         }
     }
 
@@ -271,12 +303,12 @@ fn a_wrong_totp_code_is_refused_and_may_be_retried() {
     let answer = pair.password_verifier_answer(&mut sign_in);
     let response = pair.exchange(&answer);
     assert_eq!(pair.receive(&mut sign_in, response).unwrap_prompt(), Prompt::SoftwareTokenMfa);
-    let wrong = sign_in.answer(Answer::Code("000000".into()), at(pair.now), &mut rand::rng()).expect("answer");
+    let wrong = sign_in.answer(Answer::Code("000000".into()), &mut rand::rng()).expect("answer");
     let (status, body) = pair.exchange(&wrong);
     let error = sign_in.receive(status, &body, at(pair.now), &mut rand::rng()).expect_err("refused");
     assert!(error.to_string().starts_with("CodeMismatchException"), "{error}");
     let code = totp(pair.authenticator.as_deref().expect("TOTP"), at(pair.now)).expect("Base32");
-    let right = sign_in.answer(Answer::Code(code), at(pair.now), &mut rand::rng()).expect("answer again");
+    let right = sign_in.answer(Answer::Code(code), &mut rand::rng()).expect("answer again");
     let response = pair.exchange(&right);
     assert!(matches!(pair.receive(&mut sign_in, response), Step::StoreDevice(_)));
 }
@@ -341,7 +373,7 @@ fn a_temporary_password_asks_for_a_new_one() {
     let response = pair.exchange(&answer);
     assert!(matches!(pair.receive(&mut sign_in, response).unwrap_prompt(), Prompt::NewPasswordRequired { .. }));
     let new = Answer::NewPassword { password: Password::from("Permanent-5678"), attributes: HashMap::new() };
-    let request = sign_in.answer(new, at(pair.now), &mut rng).expect("answer");
+    let request = sign_in.answer(new, &mut rng).expect("answer");
     let response = pair.exchange(&request);
     assert!(matches!(pair.receive(&mut sign_in, response), Step::Done(_)));
     // The new password works; the temporary one no longer does.
@@ -358,13 +390,13 @@ fn required_mfa_sets_up_an_authenticator() {
     let answer = pair.password_verifier_answer(&mut sign_in);
     let response = pair.exchange(&answer);
     assert!(matches!(pair.receive(&mut sign_in, response).unwrap_prompt(), Prompt::MfaSetup { .. }));
-    let associate = sign_in.answer(Answer::SetUpSoftwareToken, at(pair.now), &mut rand::rng()).expect("associate");
+    let associate = sign_in.answer(Answer::SetUpSoftwareToken, &mut rand::rng()).expect("associate");
     let response = pair.exchange(&associate);
     let Prompt::SoftwareTokenSecret { secret_code } = pair.receive(&mut sign_in, response).unwrap_prompt() else {
         panic!("expected the secret")
     };
     let code = totp(&secret_code, at(pair.now)).expect("Base32");
-    let verify = sign_in.answer(Answer::Code(code), at(pair.now), &mut rand::rng()).expect("verify");
+    let verify = sign_in.answer(Answer::Code(code), &mut rand::rng()).expect("verify");
     let response = pair.exchange(&verify);
     let Step::Send(respond) = pair.receive(&mut sign_in, response) else { panic!("expected MFA_SETUP answer") };
     let response = pair.exchange(&respond);
@@ -430,7 +462,7 @@ proptest! {
         let app = service.create_app_client(&pool, secret, &mut rng);
         let attributes = HashMap::from([("email".to_owned(), alias.clone())]);
         service.admin_create_user(&pool, &username, attributes, &Password::from(password.as_str()), true, &mut rng).expect("created");
-        let mut pair = Pair { service, pool, app, authenticator: None, now: 1_800_000_000 };
+        let mut pair = Pair::with(service, pool, app, 1_800_000_000);
         let typed = if use_alias { alias.as_str() } else { username.as_str() };
 
         let mut sign_in = pair.sign_in(typed, &password);
@@ -455,4 +487,138 @@ fn base64_decode(s: &str) -> Vec<u8> {
 fn base64_encode(bytes: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// A pool whose user alice also has a phone number.
+fn with_phone(settings: PoolSettings) -> Pair {
+    let mut pair = Pair::new(settings, true);
+    let attributes = HashMap::from([
+        ("email".to_owned(), "carol@example.com".to_owned()),
+        ("phone_number".to_owned(), "+15555550123".to_owned()),
+    ]);
+    pair.service
+        .admin_create_user(&pair.pool, "carol", attributes, &Password::from(PASSWORD), true, &mut rand::rng())
+        .expect("created");
+    pair
+}
+
+#[test]
+fn sms_mfa_sends_a_code_to_the_phone() {
+    let mut pair = with_phone(PoolSettings::default().with_mfa(MfaConfiguration::Optional));
+    pair.service.admin_set_user_mfa_preference(&pair.pool, "carol", true, false).expect("user");
+    let mut sign_in = pair.sign_in("carol", PASSWORD);
+    let answer = pair.password_verifier_answer(&mut sign_in);
+    let response = pair.exchange(&answer);
+    assert_eq!(
+        pair.receive(&mut sign_in, response).unwrap_prompt(),
+        Prompt::SmsMfa { destination: Some("+*******0123".into()) }
+    );
+    let sent = pair.service.take_outbox();
+    assert_eq!((sent.len(), sent[0].medium, sent[0].destination.as_str()), (1, "SMS", "+15555550123"));
+    let wrong = sign_in.answer(Answer::Code("not it".into()), &mut rand::rng()).expect("answer");
+    let (status, body) = pair.exchange(&wrong);
+    assert_eq!(error_of((status, body.clone())).0, "CodeMismatchException");
+    // The refused code puts the prompt back on the client side, and the session stays on the server.
+    assert!(sign_in.receive(status, &body, at(pair.now), &mut rand::rng()).is_err());
+    let request = sign_in.answer(Answer::Code(sent[0].code.clone()), &mut rand::rng()).expect("answer again");
+    let response = pair.exchange(&request);
+    assert!(matches!(pair.receive(&mut sign_in, response), Step::Done(_)));
+}
+
+#[test]
+fn select_mfa_type_then_an_email_code() {
+    let mut pair = Pair::new(PoolSettings::default().with_mfa(MfaConfiguration::Optional), false).with_totp();
+    pair.service.admin_set_user_mfa_preference(&pair.pool, "alice", false, true).expect("user");
+    pair.mfa_choice = MfaType::Email;
+    let mut sign_in = pair.sign_in("alice", PASSWORD);
+    let answer = pair.password_verifier_answer(&mut sign_in);
+    let response = pair.exchange(&answer);
+    let Prompt::SelectMfaType { options } = pair.receive(&mut sign_in, response).unwrap_prompt() else {
+        panic!("expected SELECT_MFA_TYPE")
+    };
+    assert_eq!(options, vec!["SOFTWARE_TOKEN_MFA".to_owned(), "EMAIL_OTP".to_owned()]);
+    let done = pair.drive(pair.sign_in("alice", PASSWORD), &mut HashMap::new());
+    assert!(done.tokens().access_token.is_some());
+    // And the authenticator when chosen.
+    pair.mfa_choice = MfaType::SoftwareToken;
+    assert!(pair.drive(pair.sign_in("alice", PASSWORD), &mut HashMap::new()).tokens().access_token.is_some());
+}
+
+#[test]
+fn custom_auth_after_srp_asks_the_hook_s_challenge() {
+    let mut pair = Pair::new(PoolSettings::default(), true);
+    let hook = |username: &str| CustomChallenge {
+        parameters: HashMap::from([("question".to_owned(), format!("favourite colour of {username}?"))]),
+        answer: "blue".to_owned(),
+    };
+    pair.service.set_custom_challenge_hook(&pair.pool, Box::new(hook));
+    pair.custom_answer = "blue".into();
+    let done = pair.drive(
+        SignIn::custom_auth_with_srp(pair.client(), "alice", Password::from(PASSWORD)).expect("valid"),
+        &mut HashMap::new(),
+    );
+    assert!(done.tokens().access_token.is_some());
+
+    // The prompt carries the hook's parameters; a wrong answer fails.
+    let mut sign_in = SignIn::custom_auth_with_srp(pair.client(), "alice", Password::from(PASSWORD)).expect("valid");
+    let answer = pair.password_verifier_answer(&mut sign_in);
+    let response = pair.exchange(&answer);
+    let Prompt::CustomChallenge { parameters } = pair.receive(&mut sign_in, response).unwrap_prompt() else {
+        panic!("expected CUSTOM_CHALLENGE")
+    };
+    assert_eq!(parameters["question"], "favourite colour of alice?");
+    let wrong = sign_in.answer(Answer::Custom("red".into()), &mut rand::rng()).expect("answer");
+    assert_eq!(error_of(pair.exchange(&wrong)), incorrect());
+}
+
+#[test]
+fn user_auth_every_selection_signs_in() {
+    for selection in [
+        Selection::PasswordSrp(Password::from(PASSWORD)),
+        Selection::Password(Password::from(PASSWORD)),
+        Selection::EmailOtp,
+        Selection::SmsOtp,
+    ] {
+        let mut pair = with_phone(PoolSettings::default().with_email_alias(true));
+        pair.selection = Some(selection.clone());
+        let done = pair.drive(SignIn::user_auth(pair.client(), "carol", None).expect("valid"), &mut HashMap::new());
+        assert_eq!(done.username(), "carol", "{selection:?}");
+        // With the selection as PREFERRED_CHALLENGE there is no SELECT_CHALLENGE.
+        pair.selection = None;
+        let done = pair.drive(
+            SignIn::user_auth(pair.client(), "carol@example.com", Some(selection.clone())).expect("valid"),
+            &mut HashMap::new(),
+        );
+        assert_eq!(done.username(), "carol", "preferred {selection:?}");
+    }
+}
+
+#[test]
+fn user_password_auth_checks_the_password() {
+    let mut pair = Pair::new(PoolSettings::default().with_email_alias(true), true);
+    let done = pair.drive(
+        SignIn::user_password(pair.client(), "alice@example.com", Password::from(PASSWORD)).expect("valid"),
+        &mut HashMap::new(),
+    );
+    assert_eq!(done.username(), "alice");
+    let mut sign_in = SignIn::user_password(pair.client(), "alice", Password::from("wrong")).expect("valid");
+    let initiate = sign_in.start(&mut rand::rng()).expect("starts");
+    assert_eq!(error_of(pair.exchange(&initiate)), incorrect());
+}
+
+#[test]
+fn required_mfa_can_set_up_email_codes() {
+    let mut pair = Pair::new(PoolSettings::default().with_mfa(MfaConfiguration::Required), false);
+    let mut sign_in = pair.sign_in("alice", PASSWORD);
+    let answer = pair.password_verifier_answer(&mut sign_in);
+    let response = pair.exchange(&answer);
+    assert!(matches!(pair.receive(&mut sign_in, response).unwrap_prompt(), Prompt::MfaSetup { .. }));
+    let setup =
+        sign_in.answer(Answer::SetUpEmailMfa { email: "alice@example.com".into() }, &mut rand::rng()).expect("answer");
+    let response = pair.exchange(&setup);
+    assert!(matches!(pair.receive(&mut sign_in, response).unwrap_prompt(), Prompt::EmailOtp { .. }));
+    let code = pair.service.take_outbox().pop().expect("sent").code;
+    let request = sign_in.answer(Answer::Code(code), &mut rand::rng()).expect("answer");
+    let response = pair.exchange(&request);
+    assert!(matches!(pair.receive(&mut sign_in, response), Step::Done(_)));
 }

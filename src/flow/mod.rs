@@ -26,9 +26,9 @@
 //!     };
 //!     match step {
 //!         Step::Send(next) => request = next,
-//!         Step::Prompt(prompt) => { /* ask the user, then: */ request = sign_in.answer(todo_answer(prompt), Timestamp::now(), &mut rng)?; }
-//!         Step::StoreDevice(device) => { /* save `device` first, then: */ let _ = device; request = expect_send(sign_in.proceed(Timestamp::now(), &mut rng)?); }
-//!         Step::ForgetDevice => { /* delete the stored device, then: */ request = expect_send(sign_in.proceed(Timestamp::now(), &mut rng)?); }
+//!         Step::Prompt(prompt) => { /* ask the user, then: */ request = sign_in.answer(todo_answer(prompt), &mut rng)?; }
+//!         Step::StoreDevice(device) => { /* save `device` first, then: */ let _ = device; request = expect_send(sign_in.proceed(Timestamp::now())?); }
+//!         Step::ForgetDevice => { /* delete the stored device, then: */ request = expect_send(sign_in.proceed(Timestamp::now())?); }
 //!         Step::Done(signed_in) => { let _tokens = signed_in.tokens(); break; }
 //!         _ => break,
 //!     }
@@ -498,12 +498,7 @@ impl SignIn {
     ///
     /// An answer that does not fit the prompt is refused with
     /// [`Error::OutOfOrder`] and the prompt stays out.
-    pub fn answer<R: CryptoRng + ?Sized>(
-        &mut self,
-        answer: Answer,
-        _now: Timestamp,
-        rng: &mut R,
-    ) -> Result<Request, Error> {
+    pub fn answer<R: CryptoRng + ?Sized>(&mut self, answer: Answer, rng: &mut R) -> Result<Request, Error> {
         let State::Prompted(prompted) = mem::replace(&mut self.state, State::Ended) else {
             return Err(Error::OutOfOrder);
         };
@@ -517,7 +512,7 @@ impl SignIn {
     }
 
     /// Goes on after [`Step::StoreDevice`] or [`Step::ForgetDevice`].
-    pub fn proceed<R: CryptoRng + ?Sized>(&mut self, now: Timestamp, _rng: &mut R) -> Result<Step, Error> {
+    pub fn proceed(&mut self, now: Timestamp) -> Result<Step, Error> {
         match mem::replace(&mut self.state, State::Ended) {
             State::StoreDevice { tokens, device_key, config } => {
                 let body = ConfirmDeviceRequest {
@@ -696,6 +691,11 @@ impl SignIn {
     fn done(&mut self, tokens: AuthenticationResultType, new_device: Option<NewDevice>) -> Step {
         self.state = State::Ended;
         self.password = None;
+        // A flow with no challenge never saw the pool username: the access
+        // token's `username` claim carries it.
+        if let Some(username) = tokens.access_token.as_deref().and_then(username_claim) {
+            self.username = username;
+        }
         Step::Done(SignedIn { tokens, username: self.username.clone(), new_device })
     }
 
@@ -931,6 +931,16 @@ impl SignIn {
             state: State::Prompted(Prompted { challenge: paused.challenge, prompt: paused.prompt }),
         }
     }
+}
+
+/// The `username` claim of a JWT, read without checking its signature (the
+/// client only needs the name; the service checks the token).
+fn username_claim(token: &str) -> Option<String> {
+    use base64::Engine as _;
+    let payload = token.split('.').nth(1)?;
+    let claims: serde_json::Value =
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
+    claims.get("username")?.as_str().filter(|u| !u.is_empty()).map(str::to_owned)
 }
 
 fn owned(parameters: HashMap<&'static str, String>) -> HashMap<String, String> {

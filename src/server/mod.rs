@@ -140,6 +140,8 @@ struct User {
     temporary: bool,
     attributes: HashMap<String, String>,
     totp_secret: Option<Vec<u8>>,
+    sms_mfa: bool,
+    email_mfa: bool,
     failed_attempts: u32,
 }
 
@@ -177,12 +179,46 @@ struct SrpRound {
 }
 
 enum Pending {
-    PasswordVerifier { username: Option<String>, srp: SrpRound },
-    DeviceSrpAuth { username: String, device_key: String },
-    DevicePasswordVerifier { username: String, device_key: String, srp: SrpRound },
-    SoftwareTokenMfa { username: String, attempts: u32 },
-    NewPasswordRequired { username: String },
-    MfaSetup { username: String, secret: Option<Vec<u8>>, verified: bool },
+    PasswordVerifier {
+        username: Option<String>,
+        srp: SrpRound,
+    },
+    DeviceSrpAuth {
+        username: String,
+        device_key: String,
+    },
+    DevicePasswordVerifier {
+        username: String,
+        device_key: String,
+        srp: SrpRound,
+    },
+    /// A one-time code: TOTP (`code: None`) or one sent to the outbox.
+    Code {
+        username: String,
+        challenge: &'static str,
+        code: Option<String>,
+        attempts: u32,
+    },
+    SelectMfaType {
+        username: String,
+        options: Vec<&'static str>,
+    },
+    NewPasswordRequired {
+        username: String,
+    },
+    MfaSetup {
+        username: String,
+        secret: Option<Vec<u8>>,
+        verified: bool,
+    },
+    Custom {
+        username: String,
+        answer: String,
+    },
+    SelectChallenge {
+        username: Option<String>,
+        typed: String,
+    },
 }
 
 struct Session {
@@ -191,7 +227,34 @@ struct Session {
     pending: Pending,
     expires: i64,
     device_key: Option<String>,
+    /// CUSTOM_AUTH: the custom challenge follows the password.
+    custom: bool,
 }
+
+/// A one-time code the service "sent": tests and apps read it from
+/// [`Service::take_outbox`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    /// `SMS` or `EMAIL`.
+    pub medium: &'static str,
+    /// The phone number or address.
+    pub destination: String,
+    /// The code.
+    pub code: String,
+}
+
+/// What a pool's custom-challenge hook (its "Lambda triggers") returns for a
+/// user: the parameters to show and the answer to expect.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomChallenge {
+    /// `ChallengeParameters` of the CUSTOM_CHALLENGE (USERNAME is added).
+    pub parameters: HashMap<String, String>,
+    /// The `ANSWER` that passes.
+    pub answer: String,
+}
+
+/// Makes a custom challenge for a pool username.
+pub type CustomChallengeHook = Box<dyn FnMut(&str) -> CustomChallenge + Send>;
 
 struct RefreshEntry {
     client_id: String,
@@ -221,6 +284,8 @@ pub struct Service {
     clients: HashMap<String, Client>,
     sessions: HashMap<String, Session>,
     refresh_tokens: HashMap<String, RefreshEntry>,
+    outbox: Vec<Message>,
+    custom_challenges: HashMap<String, CustomChallengeHook>,
 }
 
 impl core::fmt::Debug for Service {
@@ -245,7 +310,7 @@ fn random_id<R: CryptoRng + ?Sized>(rng: &mut R, alphabet: &[u8], len: usize) ->
 const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 fn uuid<R: CryptoRng + ?Sized>(rng: &mut R) -> String {
-    let hex = to_minimal_hex(&[&[0x10u8][..], &random_bytes::<16, R>(rng)].concat())[2..].to_owned();
+    let hex: String = random_bytes::<16, R>(rng).iter().map(|b| format!("{b:02x}")).collect();
     format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
 
@@ -319,7 +384,16 @@ impl Service {
             pool.aliases.insert(email.clone(), username.to_owned());
         }
         let (salt, verifier) = make_verifier(pool.id.pool_name(), username, password, rng);
-        let user = User { salt, verifier, temporary: !permanent, attributes, totp_secret: None, failed_attempts: 0 };
+        let user = User {
+            salt,
+            verifier,
+            temporary: !permanent,
+            attributes,
+            totp_secret: None,
+            sms_mfa: false,
+            email_mfa: false,
+            failed_attempts: 0,
+        };
         pool.users.insert(username.to_owned(), user);
         Ok(())
     }
@@ -338,6 +412,32 @@ impl Service {
         let code = totp::base32(&secret);
         user.totp_secret = Some(secret);
         Some(code)
+    }
+
+    /// Turns SMS and email codes on or off as second factors for a user
+    /// (the codes go to the `phone_number` and `email` attributes).
+    pub fn admin_set_user_mfa_preference(
+        &mut self,
+        pool: &UserPoolId,
+        username: &str,
+        sms: bool,
+        email: bool,
+    ) -> Option<()> {
+        let user = self.pools.get_mut(pool.as_str())?.users.get_mut(username)?;
+        (user.sms_mfa, user.email_mfa) = (sms, email);
+        Some(())
+    }
+
+    /// Sets the pool's custom-challenge hook: after the password (CUSTOM_AUTH
+    /// with `CHALLENGE_NAME=SRP_A`), or alone (CUSTOM_AUTH without it), the
+    /// user gets the hook's CUSTOM_CHALLENGE and must give its answer.
+    pub fn set_custom_challenge_hook(&mut self, pool: &UserPoolId, hook: CustomChallengeHook) {
+        self.custom_challenges.insert(pool.as_str().to_owned(), hook);
+    }
+
+    /// The codes sent since the last call (SMS_MFA, EMAIL_OTP, SMS_OTP).
+    pub fn take_outbox(&mut self) -> Vec<Message> {
+        core::mem::take(&mut self.outbox)
     }
 
     /// The claims of an access or ID token one of this service's pools
@@ -410,77 +510,140 @@ impl Service {
         let parameters = request.auth_parameters;
         let client_id = request.client_id;
         self.client(&client_id)?;
-        match request.auth_flow.as_str() {
-            "USER_SRP_AUTH" => {
-                let typed = parameters
-                    .get("USERNAME")
-                    .ok_or_else(|| fault("InvalidParameterException", "Missing required parameter USERNAME"))?;
-                self.check_secret_hash(&client_id, typed, parameters.get("SECRET_HASH"))?;
-                let a = parse_srp_a(parameters.get("SRP_A"))?;
-                let (_, pool) = self.client(&client_id)?;
-                let username = pool.resolve(typed);
-                let (salt, verifier) = match username.as_ref().and_then(|u| pool.users.get(u)) {
-                    Some(user) => (user.salt.clone(), user.verifier.clone()),
-                    None => pool.decoy(typed),
-                };
-                let shown_username = username.clone().unwrap_or_else(|| typed.clone());
-                let srp = SrpRound::start(a, verifier, rng);
-                let challenge_parameters = json!({
-                    "SALT": to_minimal_hex(salt.as_bytes()),
-                    "SRP_B": to_minimal_hex(&srp.b_public.to_be_bytes()),
-                    "SECRET_BLOCK": encode_base64(&srp.secret_block),
-                    "USER_ID_FOR_SRP": shown_username,
-                    "USERNAME": shown_username,
-                });
-                let session = Session {
-                    client_id,
-                    challenge: "PASSWORD_VERIFIER",
-                    pending: Pending::PasswordVerifier { username, srp },
-                    expires: now.unix_seconds() + SESSION_SECONDS,
-                    device_key: parameters.get("DEVICE_KEY").cloned(),
-                };
-                let id = self.new_session(session, rng);
-                Ok(
-                    json!({"ChallengeName": "PASSWORD_VERIFIER", "Session": id, "ChallengeParameters": challenge_parameters}),
-                )
-            }
-            "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
-                let token = parameters
-                    .get("REFRESH_TOKEN")
-                    .ok_or_else(|| fault("InvalidParameterException", "Missing required parameter REFRESH_TOKEN"))?;
-                let entry = self
-                    .refresh_tokens
-                    .get(token)
-                    .filter(|e| e.client_id == client_id)
-                    .ok_or_else(|| not_authorized("Invalid Refresh Token"))?;
-                let (pool_id, username, device_key) =
-                    (entry.pool.clone(), entry.username.clone(), entry.device_key.clone());
-                self.check_secret_hash(&client_id, &username, parameters.get("SECRET_HASH"))?;
-                if device_key.is_some() && parameters.get("DEVICE_KEY") != device_key.as_ref() {
-                    return Err(not_authorized("Invalid Refresh Token"));
-                }
-                let pool = self.pools.get(&pool_id).ok_or_else(|| not_authorized("Invalid Refresh Token"))?;
-                let mut result = pool.tokens_for(&username, &client_id, device_key.as_deref(), now);
-                result.as_object_mut().map(|r| r.remove("RefreshToken"));
-                Ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
-            }
-            "USER_PASSWORD_AUTH" => {
-                let typed = parameters
-                    .get("USERNAME")
-                    .ok_or_else(|| fault("InvalidParameterException", "Missing required parameter USERNAME"))?;
-                self.check_secret_hash(&client_id, typed, parameters.get("SECRET_HASH"))?;
-                let password = Password::from(parameters.get("PASSWORD").map(String::as_str).unwrap_or_default());
-                let (_, pool) = self.client(&client_id)?;
-                let username = pool.resolve(typed).ok_or_else(|| not_authorized(INCORRECT))?;
-                let user = pool.users.get(&username).ok_or_else(|| not_authorized(INCORRECT))?;
-                let x = math::compute_x(&user.salt, pool.id.pool_name(), &username, password.as_bytes());
-                if pow_g(&math::exponent_256(&x)) != user.verifier {
-                    return Err(self.failed_attempt(&client_id, &username));
-                }
-                self.after_password(&client_id, &username, parameters.get("DEVICE_KEY").cloned(), now, rng)
-            }
-            other => Err(fault("InvalidParameterException", format!("Unsupported AuthFlow {other}"))),
+        let flow = request.auth_flow.as_str();
+        if matches!(flow, "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN") {
+            return self.refresh(&client_id, &parameters, now);
         }
+        let typed = parameters.get("USERNAME").ok_or_else(|| missing("USERNAME"))?.clone();
+        self.check_secret_hash(&client_id, &typed, parameters.get("SECRET_HASH"))?;
+        let device_key = parameters.get("DEVICE_KEY").cloned();
+        let first = Start { client_id: &client_id, typed: &typed, device_key, now };
+        match (
+            flow,
+            parameters.get("CHALLENGE_NAME").map(String::as_str),
+            parameters.get("PREFERRED_CHALLENGE").map(String::as_str),
+        ) {
+            ("USER_SRP_AUTH", _, _) => self.start_password_verifier(first, parameters.get("SRP_A"), false, rng),
+            ("CUSTOM_AUTH", Some("SRP_A"), _) => {
+                self.start_password_verifier(first, parameters.get("SRP_A"), true, rng)
+            }
+            ("CUSTOM_AUTH", _, _) => {
+                let username = self.client(&client_id)?.1.resolve(&typed).ok_or_else(|| not_authorized(INCORRECT))?;
+                self.next_challenge(first.client_id, &username, None, true, now, rng)
+            }
+            ("USER_PASSWORD_AUTH", _, _) | ("USER_AUTH", _, Some("PASSWORD")) => {
+                let username = self.check_password(&client_id, &typed, parameters.get("PASSWORD"))?;
+                self.after_password(&client_id, &username, first.device_key, false, now, rng)
+            }
+            ("USER_AUTH", _, Some("PASSWORD_SRP")) => {
+                self.start_password_verifier(first, parameters.get("SRP_A"), false, rng)
+            }
+            ("USER_AUTH", _, Some(otp @ ("EMAIL_OTP" | "SMS_OTP"))) => {
+                let username = self.client(&client_id)?.1.resolve(&typed).ok_or_else(|| not_authorized(INCORRECT))?;
+                let otp = if otp == "EMAIL_OTP" { "EMAIL_OTP" } else { "SMS_OTP" };
+                self.code_challenge(&client_id, &username, otp, None, now, rng)
+            }
+            ("USER_AUTH", _, None) => {
+                let username = self.client(&client_id)?.1.resolve(&typed);
+                let mut available = vec!["PASSWORD_SRP", "PASSWORD"];
+                let user = username.as_ref().and_then(|u| self.client(&client_id).ok()?.1.users.get(u));
+                if user.is_some_and(|u| u.attributes.contains_key("email")) {
+                    available.push("EMAIL_OTP");
+                }
+                if user.is_some_and(|u| u.attributes.contains_key("phone_number")) {
+                    available.push("SMS_OTP");
+                }
+                let shown = username.clone().unwrap_or_else(|| typed.clone());
+                let pending = Pending::SelectChallenge { username, typed };
+                let mut response = self.challenge(
+                    &client_id,
+                    "SELECT_CHALLENGE",
+                    json!({"USERNAME": shown}),
+                    pending,
+                    None,
+                    false,
+                    now,
+                    rng,
+                );
+                response["AvailableChallenges"] = json!(available);
+                Ok(response)
+            }
+            (other, _, _) => Err(fault("InvalidParameterException", format!("Unsupported AuthFlow {other}"))),
+        }
+    }
+
+    /// PASSWORD_VERIFIER for an SRP_A: the user's salt and `B = k·v + g^b`,
+    /// or a decoy that fails later, so an unknown user looks like a wrong password.
+    fn start_password_verifier<R: CryptoRng + ?Sized>(
+        &mut self,
+        start: Start<'_>,
+        srp_a: Option<&String>,
+        custom: bool,
+        rng: &mut R,
+    ) -> Result<Value, Fault> {
+        let a = parse_srp_a(srp_a)?;
+        let (_, pool) = self.client(start.client_id)?;
+        let username = pool.resolve(start.typed);
+        let (salt, verifier) = match username.as_ref().and_then(|u| pool.users.get(u)) {
+            Some(user) => (user.salt.clone(), user.verifier.clone()),
+            None => pool.decoy(start.typed),
+        };
+        let shown = username.clone().unwrap_or_else(|| start.typed.to_owned());
+        let srp = SrpRound::start(a, verifier, rng);
+        let mut parameters = srp.challenge_parameters(&salt);
+        parameters["USER_ID_FOR_SRP"] = json!(shown);
+        parameters["USERNAME"] = json!(shown);
+        let pending = Pending::PasswordVerifier { username, srp };
+        Ok(self.challenge(
+            start.client_id,
+            "PASSWORD_VERIFIER",
+            parameters,
+            pending,
+            start.device_key,
+            custom,
+            start.now,
+            rng,
+        ))
+    }
+
+    /// Checks a password sent in the clear (USER_PASSWORD_AUTH, USER_AUTH
+    /// PASSWORD) against the stored verifier; returns the pool username.
+    fn check_password(&mut self, client_id: &str, typed: &str, password: Option<&String>) -> Result<String, Fault> {
+        let password = Password::from(password.map(String::as_str).unwrap_or_default());
+        let (_, pool) = self.client(client_id)?;
+        let username = pool.resolve(typed).ok_or_else(|| not_authorized(INCORRECT))?;
+        let user = pool.users.get(&username).ok_or_else(|| not_authorized(INCORRECT))?;
+        if user.failed_attempts >= MAX_FAILED_ATTEMPTS {
+            return Err(not_authorized("Password attempts exceeded"));
+        }
+        let x = math::compute_x(&user.salt, pool.id.pool_name(), &username, password.as_bytes());
+        if pow_g(&math::exponent_256(&x)) != user.verifier {
+            return Err(self.failed_attempt(client_id, &username));
+        }
+        Ok(username)
+    }
+
+    fn refresh(
+        &mut self,
+        client_id: &str,
+        parameters: &HashMap<String, String>,
+        now: Timestamp,
+    ) -> Result<Value, Fault> {
+        let token = parameters.get("REFRESH_TOKEN").ok_or_else(|| missing("REFRESH_TOKEN"))?;
+        let entry = self
+            .refresh_tokens
+            .get(token)
+            .filter(|e| e.client_id == client_id)
+            .ok_or_else(|| not_authorized("Invalid Refresh Token"))?;
+        let (pool_id, username, device_key) = (entry.pool.clone(), entry.username.clone(), entry.device_key.clone());
+        self.check_secret_hash(client_id, &username, parameters.get("SECRET_HASH"))?;
+        if device_key.is_some() && parameters.get("DEVICE_KEY") != device_key.as_ref() {
+            return Err(not_authorized("Invalid Refresh Token"));
+        }
+        let pool = self.pools.get(&pool_id).ok_or_else(|| not_authorized("Invalid Refresh Token"))?;
+        let mut result = pool.tokens_for(&username, client_id, device_key.as_deref(), now);
+        result.as_object_mut().map(|r| r.remove("RefreshToken"));
+        Ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
     }
 
     /// Counts a wrong password and answers as Cognito does.
@@ -490,6 +653,26 @@ impl Service {
             user.failed_attempts += 1;
         }
         not_authorized(INCORRECT)
+    }
+
+    /// A new session for `pending`, and the challenge response that carries it.
+    #[allow(clippy::too_many_arguments, reason = "the fields of the session and its response")]
+    fn challenge<R: CryptoRng + ?Sized>(
+        &mut self,
+        client_id: &str,
+        name: &'static str,
+        parameters: Value,
+        pending: Pending,
+        device_key: Option<String>,
+        custom: bool,
+        now: Timestamp,
+        rng: &mut R,
+    ) -> Value {
+        let expires = now.unix_seconds() + SESSION_SECONDS;
+        let session =
+            Session { client_id: client_id.to_owned(), challenge: name, pending, expires, device_key, custom };
+        let id = self.new_session(session, rng);
+        json!({"ChallengeName": name, "Session": id, "ChallengeParameters": parameters})
     }
 
     fn respond<R: CryptoRng + ?Sized>(
@@ -511,11 +694,10 @@ impl Service {
             return Err(not_authorized("Invalid session for the user."));
         }
         let responses = &request.challenge_responses;
-        let username = responses
-            .get("USERNAME")
-            .ok_or_else(|| fault("InvalidParameterException", "Missing required parameter USERNAME"))?;
+        let username = responses.get("USERNAME").ok_or_else(|| missing("USERNAME"))?;
         self.check_secret_hash(&request.client_id, username, responses.get("SECRET_HASH"))?;
         let client_id = request.client_id.clone();
+        let (device_key, custom) = (session.device_key.clone(), session.custom);
         match session.pending {
             Pending::PasswordVerifier { username: user, srp } => {
                 let device_key = responses.get("DEVICE_KEY").cloned();
@@ -535,7 +717,7 @@ impl Service {
                 if !srp.accepts(pool.id.pool_name(), &user, responses, now) || username != &user {
                     return Err(self.failed_attempt(&client_id, &user));
                 }
-                self.after_password(&client_id, &user, device_key, now, rng)
+                self.after_password(&client_id, &user, device_key, custom, now, rng)
             }
             Pending::DeviceSrpAuth { username: user, device_key } => {
                 if responses.get("DEVICE_KEY") != Some(&device_key) {
@@ -550,25 +732,20 @@ impl Service {
                 let (salt, verifier) =
                     device.verifier.clone().ok_or_else(|| not_authorized("Device is not confirmed."))?;
                 let srp = SrpRound::start(a, verifier, rng);
-                let challenge_parameters = json!({
-                    "SALT": to_minimal_hex(salt.as_bytes()),
-                    "SRP_B": to_minimal_hex(&srp.b_public.to_be_bytes()),
-                    "SECRET_BLOCK": encode_base64(&srp.secret_block),
-                    "USERNAME": user,
-                    "DEVICE_KEY": device_key,
-                });
+                let mut parameters = srp.challenge_parameters(&salt);
+                parameters["USERNAME"] = json!(user);
+                parameters["DEVICE_KEY"] = json!(device_key);
                 let pending = Pending::DevicePasswordVerifier { username: user, device_key: device_key.clone(), srp };
-                let next = Session {
-                    client_id,
-                    challenge: "DEVICE_PASSWORD_VERIFIER",
+                Ok(self.challenge(
+                    &client_id,
+                    "DEVICE_PASSWORD_VERIFIER",
+                    parameters,
                     pending,
-                    expires: now.unix_seconds() + SESSION_SECONDS,
-                    device_key: Some(device_key),
-                };
-                let id = self.new_session(next, rng);
-                Ok(
-                    json!({"ChallengeName": "DEVICE_PASSWORD_VERIFIER", "Session": id, "ChallengeParameters": challenge_parameters}),
-                )
+                    Some(device_key),
+                    false,
+                    now,
+                    rng,
+                ))
             }
             Pending::DevicePasswordVerifier { username: user, device_key, srp } => {
                 let (_, pool) = self.client(&client_id)?;
@@ -576,23 +753,38 @@ impl Service {
                 if responses.get("DEVICE_KEY") != Some(&device_key)
                     || !srp.accepts(&group_key, &device_key, responses, now)
                 {
-                    return Err(not_authorized("Incorrect username or password."));
+                    return Err(not_authorized(INCORRECT));
                 }
                 // A remembered device stands in for the second factor.
                 Ok(self.issue_tokens(&client_id, &user, Some(device_key), now, rng))
             }
-            Pending::SoftwareTokenMfa { username: user, attempts } => {
-                let code = responses.get("SOFTWARE_TOKEN_MFA_CODE").map(String::as_str).unwrap_or_default();
+            Pending::Code { username: user, challenge, code, attempts } => {
+                let given = responses.get(code_response_key(challenge)).map(String::as_str).unwrap_or_default();
                 let (_, pool) = self.client(&client_id)?;
-                let secret = pool.users.get(&user).and_then(|u| u.totp_secret.clone()).unwrap_or_default();
-                if !totp::verify(&secret, code, now) {
+                let right = match &code {
+                    Some(sent) => bool::from(sent.as_bytes().ct_eq(given.as_bytes())),
+                    None => totp::verify(
+                        pool.users.get(&user).and_then(|u| u.totp_secret.as_deref()).unwrap_or_default(),
+                        given,
+                        now,
+                    ),
+                };
+                if !right {
                     if attempts + 1 < MAX_CODE_ATTEMPTS {
-                        let pending = Pending::SoftwareTokenMfa { username: user, attempts: attempts + 1 };
+                        let pending = Pending::Code { username: user, challenge, code, attempts: attempts + 1 };
                         self.sessions.insert(id, Session { pending, ..session });
                     }
                     return Err(fault("CodeMismatchException", "Invalid code received for user"));
                 }
-                Ok(self.issue_tokens(&client_id, &user, session.device_key, now, rng))
+                Ok(self.issue_tokens(&client_id, &user, device_key, now, rng))
+            }
+            Pending::SelectMfaType { username: user, options } => {
+                let answer = responses.get("ANSWER").map(String::as_str).unwrap_or_default();
+                let chosen = options
+                    .into_iter()
+                    .find(|o| *o == answer)
+                    .ok_or_else(|| fault("InvalidParameterException", "Invalid MFA type"))?;
+                self.code_challenge(&client_id, &user, chosen, device_key, now, rng)
             }
             Pending::NewPasswordRequired { username: user } => {
                 let password = Password::from(responses.get("NEW_PASSWORD").map(String::as_str).unwrap_or_default());
@@ -613,68 +805,179 @@ impl Service {
                         u.attributes.insert(name.to_owned(), value.clone());
                     }
                 }
-                self.after_password(&client_id, &user, session.device_key, now, rng)
+                self.after_password(&client_id, &user, device_key, custom, now, rng)
             }
             Pending::MfaSetup { username: user, secret: Some(secret), verified: true } => {
                 let pool_id = self.clients.get(&client_id).map(|c| c.pool.clone()).unwrap_or_default();
                 if let Some(u) = self.pools.get_mut(&pool_id).and_then(|p| p.users.get_mut(&user)) {
                     u.totp_secret = Some(secret);
                 }
-                Ok(self.issue_tokens(&client_id, &user, session.device_key, now, rng))
+                Ok(self.issue_tokens(&client_id, &user, device_key, now, rng))
             }
-            Pending::MfaSetup { .. } => Err(fault("InvalidParameterException", "Software token is not verified")),
+            Pending::MfaSetup { username: user, .. } => match responses.get("EMAIL") {
+                Some(email) => {
+                    let pool_id = self.clients.get(&client_id).map(|c| c.pool.clone()).unwrap_or_default();
+                    if let Some(u) = self.pools.get_mut(&pool_id).and_then(|p| p.users.get_mut(&user)) {
+                        u.attributes.insert("email".to_owned(), email.clone());
+                        u.email_mfa = true;
+                    }
+                    self.code_challenge(&client_id, &user, "EMAIL_OTP", device_key, now, rng)
+                }
+                None => Err(fault("InvalidParameterException", "Software token is not verified")),
+            },
+            Pending::Custom { username: user, answer } => {
+                let given = responses.get("ANSWER").map(String::as_str).unwrap_or_default();
+                if !bool::from(answer.as_bytes().ct_eq(given.as_bytes())) {
+                    return Err(not_authorized(INCORRECT));
+                }
+                Ok(self.issue_tokens(&client_id, &user, device_key, now, rng))
+            }
+            Pending::SelectChallenge { username: user, typed } => {
+                let start = Start { client_id: &client_id, typed: &typed, device_key: None, now };
+                match responses.get("ANSWER").map(String::as_str) {
+                    Some("PASSWORD_SRP") => self.start_password_verifier(start, responses.get("SRP_A"), false, rng),
+                    Some("PASSWORD") => {
+                        let user = self.check_password(&client_id, &typed, responses.get("PASSWORD"))?;
+                        self.after_password(&client_id, &user, None, false, now, rng)
+                    }
+                    Some(otp @ ("EMAIL_OTP" | "SMS_OTP")) => {
+                        let user = user.ok_or_else(|| not_authorized(INCORRECT))?;
+                        let otp = if otp == "EMAIL_OTP" { "EMAIL_OTP" } else { "SMS_OTP" };
+                        self.code_challenge(&client_id, &user, otp, None, now, rng)
+                    }
+                    _ => Err(fault("InvalidParameterException", "Unsupported ANSWER")),
+                }
+            }
         }
     }
 
-    /// After a proven password: a remembered device's SRP, a new password,
-    /// MFA, or the tokens.
+    /// After a proven password: a new password, the custom challenge, a
+    /// remembered device's SRP, a second factor, or the tokens.
     fn after_password<R: CryptoRng + ?Sized>(
         &mut self,
         client_id: &str,
         username: &str,
         device_key: Option<String>,
+        custom: bool,
         now: Timestamp,
         rng: &mut R,
     ) -> Result<Value, Fault> {
         let (_, pool) = self.client(client_id)?;
         let user = pool.users.get(username).ok_or_else(|| not_authorized(INCORRECT))?;
+        if user.temporary {
+            let parameters = json!({"USERNAME": username, "requiredAttributes": "[]", "userAttributes": json!(user.attributes).to_string()});
+            let pending = Pending::NewPasswordRequired { username: username.to_owned() };
+            return Ok(self.challenge(
+                client_id,
+                "NEW_PASSWORD_REQUIRED",
+                parameters,
+                pending,
+                device_key,
+                custom,
+                now,
+                rng,
+            ));
+        }
+        self.next_challenge(client_id, username, device_key, custom, now, rng)
+    }
+
+    fn next_challenge<R: CryptoRng + ?Sized>(
+        &mut self,
+        client_id: &str,
+        username: &str,
+        device_key: Option<String>,
+        custom: bool,
+        now: Timestamp,
+        rng: &mut R,
+    ) -> Result<Value, Fault> {
+        let (_, pool) = self.client(client_id)?;
+        let pool_id = pool.id.as_str().to_owned();
+        if custom {
+            let hook = self
+                .custom_challenges
+                .get_mut(&pool_id)
+                .ok_or_else(|| not_authorized("Custom auth is not configured."))?;
+            let CustomChallenge { mut parameters, answer } = hook(username);
+            parameters.insert("USERNAME".to_owned(), username.to_owned());
+            let pending = Pending::Custom { username: username.to_owned(), answer };
+            return Ok(self.challenge(
+                client_id,
+                "CUSTOM_CHALLENGE",
+                json!(parameters),
+                pending,
+                device_key,
+                false,
+                now,
+                rng,
+            ));
+        }
+        let (_, pool) = self.client(client_id)?;
+        let user = pool.users.get(username).ok_or_else(|| not_authorized(INCORRECT))?;
         let remembered =
             device_key.as_ref().and_then(|k| pool.devices.get(k)).is_some_and(|d| d.remembered && d.verifier.is_some());
-        let (challenge, pending) = if user.temporary {
-            let required: Vec<String> = vec![];
-            let attributes = json!(user.attributes).to_string();
-            let parameters = json!({"USERNAME": username, "requiredAttributes": json!(required).to_string(), "userAttributes": attributes});
-            (("NEW_PASSWORD_REQUIRED", parameters), Pending::NewPasswordRequired { username: username.to_owned() })
-        } else if remembered {
+        let mut factors = Vec::new();
+        if pool.settings.mfa != MfaConfiguration::Off {
+            factors.extend(user.totp_secret.is_some().then_some("SOFTWARE_TOKEN_MFA"));
+            factors.extend(user.sms_mfa.then_some("SMS_MFA"));
+            factors.extend(user.email_mfa.then_some("EMAIL_OTP"));
+        }
+        let owned = username.to_owned();
+        if remembered {
             let key = device_key.clone().unwrap_or_default();
-            (
-                ("DEVICE_SRP_AUTH", json!({"USERNAME": username})),
-                Pending::DeviceSrpAuth { username: username.to_owned(), device_key: key },
-            )
-        } else if user.totp_secret.is_some() && pool.settings.mfa != MfaConfiguration::Off {
-            (
-                ("SOFTWARE_TOKEN_MFA", json!({"USERNAME": username})),
-                Pending::SoftwareTokenMfa { username: username.to_owned(), attempts: 0 },
-            )
+            let pending = Pending::DeviceSrpAuth { username: owned, device_key: key };
+            Ok(self.challenge(
+                client_id,
+                "DEVICE_SRP_AUTH",
+                json!({"USERNAME": username}),
+                pending,
+                device_key,
+                false,
+                now,
+                rng,
+            ))
+        } else if factors.len() > 1 {
+            let parameters = json!({"USERNAME": username, "MFAS_CAN_CHOOSE": json!(factors).to_string()});
+            let pending = Pending::SelectMfaType { username: owned, options: factors };
+            Ok(self.challenge(client_id, "SELECT_MFA_TYPE", parameters, pending, device_key, false, now, rng))
+        } else if let Some(factor) = factors.first() {
+            self.code_challenge(client_id, username, factor, device_key, now, rng)
         } else if pool.settings.mfa == MfaConfiguration::Required {
-            let parameters = json!({"USERNAME": username, "MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]"});
-            (
-                ("MFA_SETUP", parameters),
-                Pending::MfaSetup { username: username.to_owned(), secret: None, verified: false },
-            )
+            let parameters = json!({"USERNAME": username, "MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\",\"EMAIL_OTP\"]"});
+            let pending = Pending::MfaSetup { username: owned, secret: None, verified: false };
+            Ok(self.challenge(client_id, "MFA_SETUP", parameters, pending, device_key, false, now, rng))
         } else {
-            return Ok(self.issue_tokens(client_id, username, device_key, now, rng));
+            Ok(self.issue_tokens(client_id, username, device_key, now, rng))
+        }
+    }
+
+    /// A code challenge: TOTP, or a code "sent" to the outbox by SMS or email.
+    fn code_challenge<R: CryptoRng + ?Sized>(
+        &mut self,
+        client_id: &str,
+        username: &str,
+        challenge: &'static str,
+        device_key: Option<String>,
+        now: Timestamp,
+        rng: &mut R,
+    ) -> Result<Value, Fault> {
+        let mut parameters = json!({"USERNAME": username});
+        let code = if challenge == "SOFTWARE_TOKEN_MFA" {
+            None
+        } else {
+            let (medium, attribute) =
+                if challenge == "EMAIL_OTP" { ("EMAIL", "email") } else { ("SMS", "phone_number") };
+            let (_, pool) = self.client(client_id)?;
+            let destination = pool.users.get(username).and_then(|u| u.attributes.get(attribute)).cloned();
+            let destination = destination
+                .ok_or_else(|| fault("InvalidParameterException", format!("No {attribute} to send a code to")))?;
+            let code = format!("{:06}", u32::from_be_bytes(random_bytes(rng)) % 1_000_000);
+            parameters["CODE_DELIVERY_DELIVERY_MEDIUM"] = json!(medium);
+            parameters["CODE_DELIVERY_DESTINATION"] = json!(mask(&destination));
+            self.outbox.push(Message { medium, destination, code: code.clone() });
+            Some(code)
         };
-        let ((name, parameters), pending) = (challenge, pending);
-        let session = Session {
-            client_id: client_id.to_owned(),
-            challenge: name,
-            pending,
-            expires: now.unix_seconds() + SESSION_SECONDS,
-            device_key,
-        };
-        let id = self.new_session(session, rng);
-        Ok(json!({"ChallengeName": name, "Session": id, "ChallengeParameters": parameters}))
+        let pending = Pending::Code { username: username.to_owned(), challenge, code, attempts: 0 };
+        Ok(self.challenge(client_id, challenge, parameters, pending, device_key, false, now, rng))
     }
 
     /// Tokens, and `NewDeviceMetadata` when the pool tracks devices and the
@@ -849,6 +1152,15 @@ impl SrpRound {
         SrpRound { a, b, b_public, verifier, secret_block: random_bytes::<64, R>(rng).to_vec() }
     }
 
+    /// The challenge parameters of the round: `SALT`, `SRP_B`, `SECRET_BLOCK`.
+    fn challenge_parameters(&self, salt: &Salt) -> Value {
+        json!({
+            "SALT": to_minimal_hex(salt.as_bytes()),
+            "SRP_B": to_minimal_hex(&self.b_public.to_be_bytes()),
+            "SECRET_BLOCK": encode_base64(&self.secret_block),
+        })
+    }
+
     /// Whether a verifier answer proves the password: SECRET_BLOCK echoed,
     /// TIMESTAMP exact and within the skew window, and the signature equal
     /// (in constant time) to `HMAC(key, prefix || id || SECRET_BLOCK || TIMESTAMP)`
@@ -870,6 +1182,44 @@ impl SrpRound {
         let key = math::derive_key(&s, &u);
         let expected = math::sign(&key, prefix, id, &self.secret_block, field("TIMESTAMP"));
         bool::from(expected.as_bytes().ct_eq(field("PASSWORD_CLAIM_SIGNATURE").as_bytes()))
+    }
+}
+
+/// Where a sign-in starts: the client, what was typed, the device, the time.
+struct Start<'a> {
+    client_id: &'a str,
+    typed: &'a str,
+    device_key: Option<String>,
+    now: Timestamp,
+}
+
+fn missing(name: &str) -> Fault {
+    fault("InvalidParameterException", format!("Missing required parameter {name}"))
+}
+
+/// The response member that carries a code challenge's answer.
+fn code_response_key(challenge: &str) -> &'static str {
+    match challenge {
+        "SMS_MFA" => "SMS_MFA_CODE",
+        "EMAIL_OTP" => "EMAIL_OTP_CODE",
+        "SMS_OTP" => "SMS_OTP_CODE",
+        _ => "SOFTWARE_TOKEN_MFA_CODE",
+    }
+}
+
+/// A destination as Cognito shows it: `a***@e***`, `+*******1234`.
+fn mask(destination: &str) -> String {
+    match destination.split_once('@') {
+        Some((local, domain)) => format!(
+            "{}***@{}***",
+            &local[..local.chars().next().map_or(0, char::len_utf8)],
+            &domain[..domain.chars().next().map_or(0, char::len_utf8)]
+        ),
+        None => {
+            let keep = destination.len().saturating_sub(4);
+            let tail = destination.get(keep..).unwrap_or_default();
+            format!("+{}{tail}", "*".repeat(keep.saturating_sub(1)))
+        }
     }
 }
 
@@ -901,4 +1251,25 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Fault> {
 fn service_error(f: Fault) -> ServiceError {
     ServiceError::from_body(&crate::wire::ErrorBody { error_type: Some(f.kind.to_owned()), message: Some(f.message) })
         .unwrap_or_else(|| unreachable!("a type was given"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clear_password_is_checked_against_the_verifier() {
+        let mut rng = rand::rng();
+        let mut service = Service::new();
+        let pool = service.create_user_pool("eu-west-1", PoolSettings::default(), &mut rng);
+        let app = service.create_app_client(&pool, false, &mut rng);
+        service
+            .admin_create_user(&pool, "alice", HashMap::new(), &Password::from("pw-123456"), true, &mut rng)
+            .expect("created");
+        assert_eq!(
+            service.check_password(&app.client_id, "alice", Some(&"pw-123456".to_owned())).ok().as_deref(),
+            Some("alice")
+        );
+        assert!(service.check_password(&app.client_id, "alice", Some(&"wrong".to_owned())).is_err());
+    }
 }

@@ -17,11 +17,17 @@ pub(crate) struct SrpParameters {
 }
 
 impl SrpParameters {
-    fn parse(srp_b: &str, salt: &str, secret_block: &str) -> Result<Self, Error> {
+    /// Reads and checks `SRP_B`, `SALT` and `SECRET_BLOCK`.
+    fn from_parameters<K, V, S>(parameters: &HashMap<K, V, S>) -> Result<Self, Error>
+    where
+        K: Borrow<str> + Hash + Eq,
+        V: AsRef<str>,
+        S: BuildHasher,
+    {
         Ok(SrpParameters {
-            srp_b: ServerPublicKey::parse(srp_b)?,
-            salt: Salt::parse(salt)?,
-            secret_block: SecretBlock::parse(secret_block)?,
+            srp_b: ServerPublicKey::parse(required(parameters, "SRP_B")?)?,
+            salt: Salt::parse(required(parameters, "SALT")?)?,
+            secret_block: SecretBlock::parse(required(parameters, "SECRET_BLOCK")?)?,
         })
     }
 }
@@ -68,11 +74,7 @@ impl PasswordVerifierChallenge {
         V: AsRef<str>,
         S: BuildHasher,
     {
-        let srp = SrpParameters::parse(
-            required(parameters, "SRP_B")?,
-            required(parameters, "SALT")?,
-            required(parameters, "SECRET_BLOCK")?,
-        )?;
+        let srp = SrpParameters::from_parameters(parameters)?;
         Ok(PasswordVerifierChallenge {
             srp,
             user_id_for_srp: name(parameters, "USER_ID_FOR_SRP")?.to_owned(),
@@ -130,11 +132,7 @@ impl DevicePasswordVerifierChallenge {
         V: AsRef<str>,
         S: BuildHasher,
     {
-        let srp = SrpParameters::parse(
-            required(parameters, "SRP_B")?,
-            required(parameters, "SALT")?,
-            required(parameters, "SECRET_BLOCK")?,
-        )?;
+        let srp = SrpParameters::from_parameters(parameters)?;
         Ok(DevicePasswordVerifierChallenge { srp, username: name(parameters, "USERNAME")?.to_owned() })
     }
 

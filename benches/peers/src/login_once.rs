@@ -1,7 +1,8 @@
 //! Repeats one client sign-in computation, for instruction counts under
 //! callgrind (`BENCHMARKS.md` says how):
 //! `login-once IMPLEMENTATION BITS REPEATS` with IMPLEMENTATION one of
-//! `engine`, `gmp`, `num-bigint`, `aws-cognito-srp`.
+//! `engine`, `gmp`, `num-bigint`, `aws-cognito-srp`, or `pow-ct` / `pow-vt`
+//! for one exponentiation of BITS bits (constant-time or variable-time window).
 //! Instructions per sign-in = (count at 3 repeats - count at 1) / 2, which
 //! leaves out start-up and the engine's one-time table.
 
@@ -21,6 +22,15 @@ fn main() {
             "gmp" => gmp_login(&a, &challenge).1,
             "num-bigint" => support::num_bigint_login(&a, &challenge).1,
             "aws-cognito-srp" => aws_cognito_srp_login(&challenge),
+            // One exponentiation with a random base: the engine's constant-time
+            // window, or the variable-time sliding window on the same arithmetic.
+            "pow-ct" => format!(
+                "{:?}",
+                cognito_srp_auth::bench_api::pow(&support::bytes(384, 1), &support::exponent(bits, 2))[0]
+            ),
+            "pow-vt" => {
+                format!("{:?}", support::variable_time_pow(&support::bytes(384, 1), &support::exponent(bits, 2))[0])
+            }
             other => panic!("unknown implementation {other}"),
         };
         std::hint::black_box(signature);
