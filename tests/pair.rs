@@ -622,3 +622,40 @@ fn required_mfa_can_set_up_email_codes() {
     let response = pair.exchange(&request);
     assert!(matches!(pair.receive(&mut sign_in, response), Step::Done(_)));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// No request body, however malformed, makes the server panic.
+    #[test]
+    fn no_request_makes_the_server_panic(
+        operation in prop_oneof![
+            Just("InitiateAuth"), Just("RespondToAuthChallenge"), Just("ConfirmDevice"),
+            Just("UpdateDeviceStatus"), Just("AssociateSoftwareToken"), Just("VerifySoftwareToken"),
+        ],
+        flow in prop_oneof![
+            Just("USER_SRP_AUTH".to_owned()), Just("USER_AUTH".to_owned()), Just("CUSTOM_AUTH".to_owned()),
+            Just("USER_PASSWORD_AUTH".to_owned()), Just("REFRESH_TOKEN_AUTH".to_owned()), ".{0,8}",
+        ],
+        keys in prop::collection::vec(prop_oneof![
+            Just("USERNAME"), Just("SRP_A"), Just("SECRET_HASH"), Just("PASSWORD"), Just("ANSWER"), Just("TIMESTAMP"),
+            Just("PASSWORD_CLAIM_SIGNATURE"), Just("DEVICE_KEY"), Just("PREFERRED_CHALLENGE"), Just("CHALLENGE_NAME"),
+        ], 0..6),
+        value in prop_oneof![Just("alice".to_owned()), Just("2".to_owned()), Just("SRP_A".to_owned()), Just("EMAIL_OTP".to_owned()), ".{0,12}"],
+        use_client in any::<bool>(),
+        raw in prop::collection::vec(any::<u8>(), 0..40),
+    ) {
+        let mut pair = Pair::new(PoolSettings::with_devices_and_optional_mfa(), false);
+        let parameters: serde_json::Map<String, Value> = keys.iter().map(|k| ((*k).to_owned(), json!(value))).collect();
+        let client_id = if use_client { pair.app.client_id.clone() } else { value.clone() };
+        let target = format!("AWSCognitoIdentityProviderService.{operation}");
+        let body = json!({
+            "AuthFlow": flow, "ClientId": client_id, "AuthParameters": parameters, "ChallengeResponses": parameters,
+            "ChallengeName": value, "Session": value, "AccessToken": value, "DeviceKey": value, "UserCode": value,
+            "DeviceSecretVerifierConfig": {"PasswordVerifier": value, "Salt": value}, "DeviceRememberedStatus": value,
+        });
+        let (status, _) = pair.exchange_json(&target, &body);
+        prop_assert!(status == 200 || status == 400);
+        let _ = pair.service.handle(&target, &raw, at(pair.now), &mut rand::rng());
+    }
+}
