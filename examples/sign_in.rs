@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::error::Error;
 
-use cognito_srp_auth::flow::{Answer, AppClient, Prompt, Request, SignIn, SignedIn, Step};
+use cognito_srp_auth::flow::{self, Answer, AppClient, Interaction, Prompt, Request, SignIn, SignedIn};
 use cognito_srp_auth::server::{PoolSettings, Service, totp};
 use cognito_srp_auth::{DeviceCredentials, Password, Timestamp};
 
@@ -46,46 +46,36 @@ impl Transport {
     }
 }
 
-/// Drives a sign-in to its end. The authenticator app is `authenticator`;
-/// a new device's credentials go into `device_store`.
-fn drive(
-    transport: &mut Transport,
-    mut sign_in: SignIn,
-    authenticator: &str,
-    device_store: &mut HashMap<String, DeviceCredentials>,
-) -> Result<SignedIn, Box<dyn Error>> {
-    let mut rng = rand::rng();
-    let mut request = sign_in.start(&mut rng)?;
-    loop {
-        let (status, body) = transport.exchange(&request);
-        let mut step = sign_in.receive(status, &body, Timestamp::now(), &mut rng)?;
-        loop {
-            match step {
-                Step::Send(next) => {
-                    request = next;
-                    break;
-                }
-                Step::Prompt(Prompt::SoftwareTokenMfa) => {
-                    let code = totp(authenticator, Timestamp::now()).ok_or("bad secret")?;
-                    println!("     prompt SOFTWARE_TOKEN_MFA: the authenticator shows {code}");
-                    request = sign_in.answer(Answer::Code(code), &mut rng)?;
-                    break;
-                }
-                Step::Prompt(other) => return Err(format!("no answer scripted for {other:?}").into()),
-                Step::StoreDevice(device) => {
-                    println!("     storing device {} before ConfirmDevice", device.device_key());
-                    device_store.insert(sign_in.username().to_owned(), device);
-                    step = sign_in.proceed(Timestamp::now())?;
-                }
-                Step::ForgetDevice => {
-                    device_store.remove(sign_in.username());
-                    step = sign_in.proceed(Timestamp::now())?;
-                }
-                Step::Done(signed_in) => return Ok(signed_in),
-                _ => return Err("a step this example does not know".into()),
+/// The user: an authenticator app for TOTP, and a store for device credentials.
+struct User {
+    authenticator: String,
+    devices: HashMap<String, DeviceCredentials>,
+}
+
+impl Interaction for User {
+    fn answer(&mut self, prompt: &Prompt) -> Result<Answer, cognito_srp_auth::Error> {
+        match prompt {
+            Prompt::SoftwareTokenMfa => {
+                let code = totp(&self.authenticator, Timestamp::now()).unwrap_or_default();
+                println!("     prompt SOFTWARE_TOKEN_MFA: the authenticator shows {code}");
+                Ok(Answer::Code(code))
             }
+            _ => Err(cognito_srp_auth::Error::OutOfOrder),
         }
     }
+
+    fn store_device(&mut self, username: &str, device: DeviceCredentials) {
+        println!("     storing device {} for {username} before ConfirmDevice", device.device_key());
+        self.devices.insert(username.to_owned(), device);
+    }
+
+    fn forget_device(&mut self, username: &str) {
+        self.devices.remove(username);
+    }
+}
+
+fn drive(transport: &mut Transport, sign_in: SignIn, user: &mut User) -> Result<SignedIn, Box<dyn Error>> {
+    Ok(flow::drive(sign_in, |request| Ok(transport.exchange(request)), user, Timestamp::now, &mut rand::rng())?)
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -103,19 +93,19 @@ fn main() -> Result<(), Box<dyn Error>> {
         app.client_id
     );
     let mut transport = Transport { service };
-    let mut devices = HashMap::new();
+    let mut user = User { authenticator, devices: HashMap::new() };
 
     println!("\n1. USER_SRP_AUTH as alice@example.com, with TOTP");
     let sign_in = SignIn::user_srp(client.clone(), "alice@example.com", Password::from("correct horse battery"))?;
-    let first = drive(&mut transport, sign_in, &authenticator, &mut devices)?;
+    let first = drive(&mut transport, sign_in, &mut user)?;
     let confirmed = first.new_device().map(|d| d.confirmation().clone());
     println!("   signed in as {}; new device confirmed: {confirmed:?}", first.username());
 
     println!("\n2. again, as the remembered device: no MFA");
-    let device = devices.get(first.username()).cloned().ok_or("the device was not stored")?;
+    let device = user.devices.get(first.username()).cloned().ok_or("the device was not stored")?;
     let sign_in = SignIn::user_srp(client.clone(), "alice@example.com", Password::from("correct horse battery"))?
         .with_device(device.clone());
-    let second = drive(&mut transport, sign_in, &authenticator, &mut devices)?;
+    let second = drive(&mut transport, sign_in, &mut user)?;
     let access = second.tokens().access_token.clone().unwrap_or_default();
     let claims = transport.service.verify_token(&access, Timestamp::now()).ok_or("the access token does not verify")?;
     println!("   signed in; access token verifies for {} on device {}", claims["username"], claims["device_key"]);
@@ -123,7 +113,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("\n3. REFRESH_TOKEN_AUTH");
     let refresh_token = second.tokens().refresh_token.clone().ok_or("no refresh token")?;
     let sign_in = SignIn::refresh(client, second.username(), &refresh_token)?.with_device(device);
-    let refreshed = drive(&mut transport, sign_in, &authenticator, &mut devices)?;
+    let refreshed = drive(&mut transport, sign_in, &mut user)?;
     let fresh = refreshed.tokens().access_token.clone().unwrap_or_default();
     transport.service.verify_token(&fresh, Timestamp::now()).ok_or("the refreshed token does not verify")?;
     println!("   new access token verifies");

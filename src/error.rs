@@ -38,6 +38,13 @@ pub enum Error {
         /// What did not fit.
         reason: &'static str,
     },
+    /// The request could not be sent or its response not read (network,
+    /// TLS, timeout); the text says what happened.
+    #[cfg(feature = "http")]
+    Transport {
+        /// What happened.
+        reason: String,
+    },
     /// The state machine was driven out of order: an answer when no prompt
     /// is out, a response when no request is, or a call after the sign-in
     /// ended.
@@ -97,6 +104,8 @@ impl fmt::Display for Error {
             #[cfg(feature = "json")]
             Error::UnknownChallenge { name, .. } => write!(f, "unknown challenge {name}"),
             Error::Protocol { reason } => write!(f, "unexpected response: {reason}"),
+            #[cfg(feature = "http")]
+            Error::Transport { reason } => write!(f, "transport: {reason}"),
             Error::OutOfOrder => f.write_str("sign-in driven out of order"),
         }
     }

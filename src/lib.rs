@@ -105,6 +105,8 @@ mod error;
 pub mod flow;
 mod group;
 pub mod hazmat;
+#[cfg(feature = "http")]
+pub mod http;
 mod modpow;
 mod secret;
 mod secret_hash;

@@ -865,6 +865,78 @@ impl SignIn {
     }
 }
 
+/// What a person (or the program standing in for one) does during
+/// [`drive`]: answer prompts and keep the remembered device.
+pub trait Interaction {
+    /// Answers a prompt. An error ends the sign-in.
+    fn answer(&mut self, prompt: &Prompt) -> Result<Answer, Error>;
+
+    /// Stores a new device's credentials under the pool username. Called
+    /// before ConfirmDevice is sent.
+    fn store_device(&mut self, username: &str, device: DeviceCredentials);
+
+    /// Deletes the stored device: Cognito no longer knows it.
+    fn forget_device(&mut self, username: &str);
+}
+
+/// Runs a whole sign-in: starts it, moves every request through `send`
+/// (which returns the HTTP status and body), answers prompts and keeps
+/// devices through `interaction`, and returns the tokens. `now` is the
+/// clock, read whenever a claim is signed.
+///
+/// A refused answer to a prompt (a mistyped code) is asked again; any other
+/// error ends the sign-in.
+pub fn drive<R, S, C>(
+    mut sign_in: SignIn,
+    mut send: S,
+    interaction: &mut dyn Interaction,
+    now: C,
+    rng: &mut R,
+) -> Result<SignedIn, Error>
+where
+    R: CryptoRng + ?Sized,
+    S: FnMut(&Request) -> Result<(u16, Vec<u8>), Error>,
+    C: Fn() -> Timestamp,
+{
+    /// Refused answers in a row before the sign-in gives up.
+    const MAX_REFUSALS: u32 = 3;
+    let mut refusals = 0;
+    let mut request = sign_in.start(rng)?;
+    loop {
+        let (status, body) = send(&request)?;
+        let mut step = match (sign_in.receive(status, &body, now(), rng), &sign_in.state) {
+            (Ok(step), _) => {
+                refusals = 0;
+                step
+            }
+            // The answer was refused and the prompt is out again: ask once more.
+            (Err(Error::Service(_)), State::Prompted(prompted)) if refusals < MAX_REFUSALS => {
+                refusals += 1;
+                Step::Prompt(prompted.prompt.clone())
+            }
+            (Err(error), _) => return Err(error),
+        };
+        request = loop {
+            step = match step {
+                Step::Send(next) => break next,
+                Step::Prompt(prompt) => {
+                    let answer = interaction.answer(&prompt)?;
+                    break sign_in.answer(answer, rng)?;
+                }
+                Step::StoreDevice(device) => {
+                    interaction.store_device(&sign_in.username, device);
+                    sign_in.proceed(now())?
+                }
+                Step::ForgetDevice => {
+                    interaction.forget_device(&sign_in.username);
+                    sign_in.proceed(now())?
+                }
+                Step::Done(signed_in) => return Ok(signed_in),
+            };
+        };
+    }
+}
+
 /// A sign-in paused while a prompt is out, to resume later, possibly in
 /// another process: a web back end can answer an MFA prompt in a later
 /// request. It holds the session and the remembered device's credentials

@@ -1,0 +1,277 @@
+//! End to end against an independent Cognito emulator, ministack (PyPI),
+//! through the HTTPS transport: `.ci/run` installs and starts it on
+//! loopback and sets `MINISTACK_ENDPOINT`. Without that variable every test
+//! here says so and returns.
+//!
+//! The emulator verifies the PASSWORD_VERIFIER proof, the TIMESTAMP format
+//! and SECRET_HASH; it has no device SRP, which the crate's own server
+//! covers (`tests/pair.rs`).
+
+#![cfg(all(feature = "http", feature = "server"))]
+
+use std::collections::HashMap;
+
+use cognito_srp_auth::flow::{self, Answer, AppClient, Interaction, Prompt, SignIn, SignedIn};
+use cognito_srp_auth::http::HttpTransport;
+use cognito_srp_auth::server::totp;
+use cognito_srp_auth::{ClientSecret, DeviceCredentials, Error, Password, Timestamp, UserPoolId};
+use hmac::{Hmac, KeyInit, Mac};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+const REGION: &str = "us-east-1";
+
+fn endpoint() -> Option<String> {
+    let endpoint = std::env::var("MINISTACK_ENDPOINT").ok();
+    if endpoint.is_none() {
+        eprintln!("MINISTACK_ENDPOINT is not set: the emulator tests did not run (.ci/run sets it)");
+    }
+    endpoint
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn hmac(key: &[u8], message: &str) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key");
+    mac.update(message.as_bytes());
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// An admin call, signed with SigV4 and the emulator's default credentials.
+fn admin(endpoint: &str, operation: &str, body: Value) -> Value {
+    let body = body.to_string();
+    let host = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
+    let (amz_date, date) = (now.format("%Y%m%dT%H%M%SZ").to_string(), now.format("%Y%m%d").to_string());
+    let target = format!("AWSCognitoIdentityProviderService.{operation}");
+    let signed_headers = "content-type;host;x-amz-date;x-amz-target";
+    let canonical = format!(
+        "POST\n/\n\ncontent-type:application/x-amz-json-1.1\nhost:{host}\nx-amz-date:{amz_date}\nx-amz-target:{target}\n\n{signed_headers}\n{}",
+        hex(&Sha256::digest(body.as_bytes()))
+    );
+    let scope = format!("{date}/{REGION}/cognito-idp/aws4_request");
+    let to_sign = format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", hex(&Sha256::digest(canonical.as_bytes())));
+    let key = ["cognito-idp", "aws4_request"]
+        .iter()
+        .fold(hmac(&hmac(b"AWS4test", &date), REGION), |key, part| hmac(&key, part));
+    let authorization = format!(
+        "AWS4-HMAC-SHA256 Credential=test/{scope}, SignedHeaders={signed_headers}, Signature={}",
+        hex(&hmac(&key, &to_sign))
+    );
+    let agent = ureq::Agent::new_with_config(ureq::Agent::config_builder().http_status_as_error(false).build());
+    let mut response = agent
+        .post(endpoint)
+        .header("Content-Type", "application/x-amz-json-1.1")
+        .header("X-Amz-Target", &target)
+        .header("X-Amz-Date", &amz_date)
+        .header("Authorization", &authorization)
+        .send(body)
+        .expect("the emulator answers");
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().expect("a body");
+    assert_eq!(status, 200, "{operation}: {text}");
+    serde_json::from_str(&text).expect("JSON")
+}
+
+/// A pool with one app client (with or without a secret) and one user.
+struct Pool {
+    endpoint: String,
+    id: UserPoolId,
+    client_id: String,
+    client_secret: Option<ClientSecret>,
+}
+
+impl Pool {
+    fn new(endpoint: &str, secret: bool) -> Self {
+        let pool = admin(endpoint, "CreateUserPool", json!({"PoolName": format!("p{}", rand_suffix())}));
+        let id = pool["UserPool"]["Id"].as_str().expect("pool id").to_owned();
+        let client = admin(
+            endpoint,
+            "CreateUserPoolClient",
+            json!({
+                "UserPoolId": id, "ClientName": "app", "GenerateSecret": secret,
+                "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            }),
+        );
+        let client = &client["UserPoolClient"];
+        Pool {
+            endpoint: endpoint.to_owned(),
+            id: UserPoolId::parse(&id).expect("a pool id the crate accepts"),
+            client_id: client["ClientId"].as_str().expect("client id").to_owned(),
+            client_secret: client["ClientSecret"].as_str().map(ClientSecret::from),
+        }
+    }
+
+    fn user(&self, username: &str, password: &str, permanent: bool) {
+        admin(
+            &self.endpoint,
+            "AdminCreateUser",
+            json!({
+                "UserPoolId": self.id.as_str(), "Username": username, "MessageAction": "SUPPRESS",
+                "TemporaryPassword": password,
+            }),
+        );
+        if permanent {
+            admin(
+                &self.endpoint,
+                "AdminSetUserPassword",
+                json!({
+                    "UserPoolId": self.id.as_str(), "Username": username, "Password": password, "Permanent": true,
+                }),
+            );
+        }
+    }
+
+    fn client(&self) -> AppClient {
+        let client = AppClient::new(self.id.clone(), self.client_id.clone());
+        match &self.client_secret {
+            Some(secret) => client.with_client_secret(secret.clone()),
+            None => client,
+        }
+    }
+
+    fn sign_in(&self, sign_in: SignIn, person: &mut Person) -> Result<SignedIn, Error> {
+        let transport = HttpTransport::with_endpoint(self.endpoint.clone());
+        flow::drive(sign_in, |request| transport.send(request), person, Timestamp::now, &mut rand::rng())
+    }
+}
+
+fn rand_suffix() -> u32 {
+    rand::random()
+}
+
+/// Answers prompts: a new password, or the authenticator's code.
+#[derive(Default)]
+struct Person {
+    new_password: Option<String>,
+    authenticator: Option<String>,
+    prompts: Vec<String>,
+}
+
+impl Interaction for Person {
+    fn answer(&mut self, prompt: &Prompt) -> Result<Answer, Error> {
+        self.prompts.push(format!("{prompt:?}"));
+        match prompt {
+            Prompt::NewPasswordRequired { .. } => Ok(Answer::NewPassword {
+                password: Password::from(self.new_password.clone().ok_or(Error::OutOfOrder)?),
+                attributes: HashMap::new(),
+            }),
+            Prompt::SoftwareTokenMfa => {
+                let secret = self.authenticator.as_deref().ok_or(Error::OutOfOrder)?;
+                Ok(Answer::Code(totp(secret, Timestamp::now()).ok_or(Error::OutOfOrder)?))
+            }
+            _ => Err(Error::OutOfOrder),
+        }
+    }
+
+    fn store_device(&mut self, _username: &str, _device: DeviceCredentials) {}
+
+    fn forget_device(&mut self, _username: &str) {}
+}
+
+#[test]
+fn user_srp_auth_with_and_without_a_client_secret() {
+    let Some(endpoint) = endpoint() else { return };
+    for secret in [true, false] {
+        let pool = Pool::new(&endpoint, secret);
+        pool.user("alice", "Correct-Horse-1", true);
+        let sign_in = SignIn::user_srp(pool.client(), "alice", Password::from("Correct-Horse-1")).expect("valid");
+        let done = pool.sign_in(sign_in, &mut Person::default()).expect("signed in");
+        assert!(done.tokens().access_token.is_some() && done.tokens().refresh_token.is_some(), "secret: {secret}");
+
+        // REFRESH_TOKEN_AUTH with the refresh token.
+        let refresh = done.tokens().refresh_token.clone().expect("refresh token");
+        let sign_in = SignIn::refresh(pool.client(), done.username(), &refresh).expect("valid");
+        let refreshed = pool.sign_in(sign_in, &mut Person::default()).expect("refreshed");
+        assert!(refreshed.tokens().access_token.is_some());
+    }
+}
+
+#[test]
+fn a_wrong_password_is_refused() {
+    let Some(endpoint) = endpoint() else { return };
+    let pool = Pool::new(&endpoint, true);
+    pool.user("bob", "Correct-Horse-1", true);
+    let sign_in = SignIn::user_srp(pool.client(), "bob", Password::from("Wrong-Horse-1")).expect("valid");
+    let error = pool.sign_in(sign_in, &mut Person::default()).expect_err("refused");
+    let Error::Service(service) = error else { panic!("expected a service error, got {error:?}") };
+    assert_eq!(service.kind().name(), "NotAuthorizedException", "{service}");
+}
+
+#[test]
+fn a_temporary_password_asks_for_a_new_one() {
+    let Some(endpoint) = endpoint() else { return };
+    let pool = Pool::new(&endpoint, false);
+    pool.user("carol", "Temporary-Pass-1", false);
+    let mut person = Person { new_password: Some("Permanent-Pass-2".into()), ..Person::default() };
+    let sign_in = SignIn::user_srp(pool.client(), "carol", Password::from("Temporary-Pass-1")).expect("valid");
+    let done = pool.sign_in(sign_in, &mut person).expect("signed in");
+    assert!(done.tokens().access_token.is_some());
+    assert!(person.prompts.iter().any(|p| p.starts_with("NewPasswordRequired")), "{:?}", person.prompts);
+    let sign_in = SignIn::user_srp(pool.client(), "carol", Password::from("Permanent-Pass-2")).expect("valid");
+    assert!(pool.sign_in(sign_in, &mut Person::default()).is_ok(), "the new password works");
+}
+
+/// A public (unsigned) call authorised by an access token.
+fn public(endpoint: &str, operation: &str, body: Value) -> Value {
+    let agent = ureq::Agent::new_with_config(ureq::Agent::config_builder().http_status_as_error(false).build());
+    let mut response = agent
+        .post(endpoint)
+        .header("Content-Type", "application/x-amz-json-1.1")
+        .header("X-Amz-Target", format!("AWSCognitoIdentityProviderService.{operation}"))
+        .send(body.to_string())
+        .expect("the emulator answers");
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().expect("a body");
+    assert_eq!(status, 200, "{operation}: {text}");
+    serde_json::from_str(&text).expect("JSON")
+}
+
+#[test]
+fn software_token_mfa_with_a_computed_totp() {
+    let Some(endpoint) = endpoint() else { return };
+    let pool = Pool::new(&endpoint, true);
+    admin(
+        &endpoint,
+        "SetUserPoolMfaConfig",
+        json!({
+            "UserPoolId": pool.id.as_str(), "MfaConfiguration": "OPTIONAL",
+            "SoftwareTokenMfaConfiguration": {"Enabled": true},
+        }),
+    );
+    pool.user("dave", "Correct-Horse-1", true);
+    let sign_in = SignIn::user_srp(pool.client(), "dave", Password::from("Correct-Horse-1")).expect("valid");
+    let done = pool.sign_in(sign_in, &mut Person::default()).expect("signed in");
+    let access = done.tokens().access_token.clone().expect("access token");
+
+    // Enrol an authenticator for the user.
+    let secret = public(&endpoint, "AssociateSoftwareToken", json!({"AccessToken": access}));
+    let secret = secret["SecretCode"].as_str().expect("SecretCode").to_owned();
+    let code = totp(&secret, Timestamp::now()).expect("Base32");
+    let verified = public(&endpoint, "VerifySoftwareToken", json!({"AccessToken": access, "UserCode": code}));
+    assert_eq!(verified["Status"], "SUCCESS");
+    public(
+        &endpoint,
+        "SetUserMFAPreference",
+        json!({
+            "AccessToken": access, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true},
+        }),
+    );
+
+    let mut person = Person { authenticator: Some(secret), ..Person::default() };
+    let sign_in = SignIn::user_srp(pool.client(), "dave", Password::from("Correct-Horse-1")).expect("valid");
+    let done = pool.sign_in(sign_in, &mut person).expect("signed in with TOTP");
+    assert!(done.tokens().access_token.is_some());
+    assert_eq!(person.prompts, vec!["SoftwareTokenMfa".to_owned()]);
+}
+
+#[test]
+fn user_password_auth_too() {
+    let Some(endpoint) = endpoint() else { return };
+    let pool = Pool::new(&endpoint, true);
+    pool.user("erin", "Correct-Horse-1", true);
+    let sign_in = SignIn::user_password(pool.client(), "erin", Password::from("Correct-Horse-1")).expect("valid");
+    assert!(pool.sign_in(sign_in, &mut Person::default()).expect("signed in").tokens().id_token.is_some());
+}
