@@ -60,6 +60,14 @@ secret_string! {
     DevicePassword
 }
 
+impl ClientSecret {
+    /// The secret itself, to hand to another program (an app's
+    /// configuration). Keep it out of logs.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+
 impl DevicePassword {
     /// The password itself, to store it. Keep it out of logs.
     pub fn expose_secret(&self) -> &str {

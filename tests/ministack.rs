@@ -275,3 +275,42 @@ fn user_password_auth_too() {
     let sign_in = SignIn::user_password(pool.client(), "erin", Password::from("Correct-Horse-1")).expect("valid");
     assert!(pool.sign_in(sign_in, &mut Person::default()).expect("signed in").tokens().id_token.is_some());
 }
+
+/// The command line's `sign-in`, password on standard input.
+#[cfg(feature = "cli")]
+#[test]
+fn the_command_line_signs_in_against_the_emulator() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let Some(endpoint) = endpoint() else { return };
+    let pool = Pool::new(&endpoint, true);
+    pool.user("frank", "Correct-Horse-1", true);
+    let secret = pool.client_secret.as_ref().expect("a secret").expose_secret().to_owned();
+    let run = |password: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cognito-srp"))
+            .args([
+                "sign-in",
+                "--user-pool-id",
+                pool.id.as_str(),
+                "--client-id",
+                &pool.client_id,
+                "--username",
+                "frank",
+            ])
+            .args(["--client-secret-env", "APP_SECRET", "--endpoint", &endpoint, "--stdin"])
+            .env("APP_SECRET", &secret)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("runs");
+        child.stdin.take().expect("stdin").write_all(format!("{password}\n").as_bytes()).expect("writes");
+        child.wait_with_output().expect("exits")
+    };
+    let output = run("Correct-Horse-1");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let tokens: Value = serde_json::from_slice(&output.stdout).expect("tokens as JSON");
+    assert!(tokens["AccessToken"].as_str().is_some());
+    assert_eq!(run("Wrong-Horse-1").status.code(), Some(3), "refused");
+}
