@@ -40,7 +40,7 @@ pub enum Error {
     },
     /// The request could not be sent or its response not read (network,
     /// TLS, timeout); the text says what happened.
-    #[cfg(feature = "http")]
+    #[cfg(any(feature = "http", feature = "aws-sdk"))]
     Transport {
         /// What happened.
         reason: String,
@@ -104,7 +104,7 @@ impl fmt::Display for Error {
             #[cfg(feature = "json")]
             Error::UnknownChallenge { name, .. } => write!(f, "unknown challenge {name}"),
             Error::Protocol { reason } => write!(f, "unexpected response: {reason}"),
-            #[cfg(feature = "http")]
+            #[cfg(any(feature = "http", feature = "aws-sdk"))]
             Error::Transport { reason } => write!(f, "transport: {reason}"),
             Error::OutOfOrder => f.write_str("sign-in driven out of order"),
         }

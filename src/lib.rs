@@ -97,6 +97,8 @@
 
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::panic_in_result_fn))]
 
+#[cfg(feature = "aws-sdk")]
+pub mod aws_sdk;
 #[doc(hidden)]
 pub mod bench_api;
 mod encoding;

@@ -314,3 +314,33 @@ fn the_command_line_signs_in_against_the_emulator() {
     assert!(tokens["AccessToken"].as_str().is_some());
     assert_eq!(run("Wrong-Horse-1").status.code(), Some(3), "refused");
 }
+
+/// The same sign-in through an `aws-sdk-cognitoidentityprovider` client.
+#[cfg(feature = "aws-sdk")]
+#[test]
+fn the_aws_sdk_client_signs_in_against_the_emulator() {
+    use aws_sdk_cognitoidentityprovider as sdk;
+    use cognito_srp_auth::aws_sdk;
+
+    let Some(endpoint) = endpoint() else { return };
+    let pool = Pool::new(&endpoint, true);
+    pool.user("gina", "Correct-Horse-1", true);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    runtime.block_on(async {
+        let config = sdk::Config::builder()
+            .behavior_version(sdk::config::BehaviorVersion::latest())
+            .region(sdk::config::Region::new(REGION))
+            .endpoint_url(&endpoint)
+            .credentials_provider(sdk::config::Credentials::new("test", "test", None, None, "test"))
+            .build();
+        let client = sdk::Client::from_conf(config);
+        let sign_in = SignIn::user_srp(pool.client(), "gina", Password::from("Correct-Horse-1")).expect("valid");
+        let done = aws_sdk::drive(&client, sign_in, &mut Person::default(), Timestamp::now, &mut rand::rng()).await;
+        assert!(done.expect("signed in").tokens().access_token.is_some());
+
+        let sign_in = SignIn::user_srp(pool.client(), "gina", Password::from("Wrong-Horse-1")).expect("valid");
+        let refused = aws_sdk::drive(&client, sign_in, &mut Person::default(), Timestamp::now, &mut rand::rng()).await;
+        let Err(Error::Service(service)) = refused else { panic!("expected a service error, got {refused:?}") };
+        assert_eq!(service.kind().name(), "NotAuthorizedException");
+    });
+}

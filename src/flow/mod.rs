@@ -887,7 +887,7 @@ pub trait Interaction {
 /// A refused answer to a prompt (a mistyped code) is asked again; any other
 /// error ends the sign-in.
 pub fn drive<R, S, C>(
-    mut sign_in: SignIn,
+    sign_in: SignIn,
     mut send: S,
     interaction: &mut dyn Interaction,
     now: C,
@@ -898,12 +898,34 @@ where
     S: FnMut(&Request) -> Result<(u16, Vec<u8>), Error>,
     C: Fn() -> Timestamp,
 {
+    use core::task::{Context, Poll, Waker};
+    // With a blocking `send` every await inside is ready at once: one poll runs it all.
+    let future = core::pin::pin!(drive_async(sign_in, async |request: &Request| send(request), interaction, now, rng));
+    match future.poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(result) => result,
+        Poll::Pending => Err(Error::Protocol { reason: "a blocking send that did not complete" }),
+    }
+}
+
+/// [`drive`] with an asynchronous `send` (an async HTTP client, the AWS SDK).
+pub async fn drive_async<R, S, C>(
+    mut sign_in: SignIn,
+    mut send: S,
+    interaction: &mut dyn Interaction,
+    now: C,
+    rng: &mut R,
+) -> Result<SignedIn, Error>
+where
+    R: CryptoRng + ?Sized,
+    S: AsyncFnMut(&Request) -> Result<(u16, Vec<u8>), Error>,
+    C: Fn() -> Timestamp,
+{
     /// Refused answers in a row before the sign-in gives up.
     const MAX_REFUSALS: u32 = 3;
     let mut refusals = 0;
     let mut request = sign_in.start(rng)?;
     loop {
-        let (status, body) = send(&request)?;
+        let (status, body) = send(&request).await?;
         let mut step = match (sign_in.receive(status, &body, now(), rng), &sign_in.state) {
             (Ok(step), _) => {
                 refusals = 0;
