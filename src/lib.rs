@@ -121,7 +121,7 @@ mod user_pool;
 pub mod wire;
 
 pub use error::{Defect, Error};
-pub use secret::{ClientSecret, DevicePassword, Password};
+pub use secret::{ClientSecret, DevicePassword, Password, SecretCode};
 pub use secret_hash::SecretHash;
 pub use srp::{
     DeviceCredentials, DevicePasswordVerifierChallenge, DeviceSecretVerifierConfig, PasswordClaim, PasswordClaimSigner,

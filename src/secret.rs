@@ -17,6 +17,7 @@ macro_rules! secret_string {
                 $name(secret.into())
             }
 
+            #[allow(dead_code, reason = "not every secret is hashed by the crate")]
             pub(crate) fn as_bytes(&self) -> &[u8] {
                 self.0.as_bytes()
             }
@@ -60,6 +61,19 @@ secret_string! {
     DevicePassword
 }
 
+secret_string! {
+    /// A software token's seed: AssociateSoftwareToken's `SecretCode`
+    /// (Base32), to load into the user's authenticator app once.
+    SecretCode
+}
+
+impl SecretCode {
+    /// The Base32 secret, to show the user (as text or a QR code). Keep it out of logs.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+
 impl ClientSecret {
     /// The secret itself, to hand to another program (an app's
     /// configuration). Keep it out of logs.
@@ -75,19 +89,27 @@ impl DevicePassword {
     }
 }
 
-#[cfg(feature = "serde")]
-impl serde::Serialize for DevicePassword {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
+/// Secrets a caller stores (a device password, a paused sign-in's prompt)
+/// serialize as their plain text.
+macro_rules! serde_as_text {
+    ($($name:ident),*) => {$(
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map($name)
+            }
+        }
+    )*};
 }
 
-#[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for DevicePassword {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(DevicePassword)
-    }
-}
+serde_as_text!(DevicePassword, SecretCode);
 
 #[cfg(test)]
 mod tests {

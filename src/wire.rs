@@ -68,7 +68,7 @@ impl Operation {
 }
 
 /// `InitiateAuthRequest`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct InitiateAuthRequest {
     /// `USER_SRP_AUTH`, `USER_AUTH`, `CUSTOM_AUTH`, `USER_PASSWORD_AUTH`, `REFRESH_TOKEN_AUTH`.
@@ -83,7 +83,7 @@ pub struct InitiateAuthRequest {
 }
 
 /// `RespondToAuthChallengeRequest`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RespondToAuthChallengeRequest {
     /// The app client.
@@ -111,7 +111,7 @@ pub struct DeviceSecretVerifierConfigType {
 }
 
 /// `ConfirmDeviceRequest`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ConfirmDeviceRequest {
     /// The new tokens' access token.
@@ -135,7 +135,7 @@ pub struct ConfirmDeviceResponse {
 }
 
 /// `UpdateDeviceStatusRequest`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct UpdateDeviceStatusRequest {
     /// An access token.
@@ -147,7 +147,7 @@ pub struct UpdateDeviceStatusRequest {
 }
 
 /// `AssociateSoftwareTokenRequest` (with a Session, during MFA_SETUP).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AssociateSoftwareTokenRequest {
     /// The MFA_SETUP challenge's session.
@@ -159,7 +159,7 @@ pub struct AssociateSoftwareTokenRequest {
 }
 
 /// `AssociateSoftwareTokenResponse`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AssociateSoftwareTokenResponse {
     /// The TOTP secret (Base32) to load into the authenticator.
@@ -171,7 +171,7 @@ pub struct AssociateSoftwareTokenResponse {
 }
 
 /// `VerifySoftwareTokenRequest`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct VerifySoftwareTokenRequest {
     /// The session from AssociateSoftwareToken.
@@ -188,7 +188,7 @@ pub struct VerifySoftwareTokenRequest {
 }
 
 /// `VerifySoftwareTokenResponse`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct VerifySoftwareTokenResponse {
     /// `SUCCESS` or `ERROR`.
@@ -233,22 +233,8 @@ pub struct AuthenticationResultType {
     pub new_device_metadata: Option<NewDeviceMetadataType>,
 }
 
-impl core::fmt::Debug for AuthenticationResultType {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let redacted = |t: &Option<String>| t.as_ref().map(|_| "<redacted>");
-        f.debug_struct("AuthenticationResultType")
-            .field("access_token", &redacted(&self.access_token))
-            .field("expires_in", &self.expires_in)
-            .field("token_type", &self.token_type)
-            .field("refresh_token", &redacted(&self.refresh_token))
-            .field("id_token", &redacted(&self.id_token))
-            .field("new_device_metadata", &self.new_device_metadata)
-            .finish()
-    }
-}
-
 /// The body of `InitiateAuthResponse` and `RespondToAuthChallengeResponse`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AuthResponse {
     /// The next challenge, if any.
@@ -277,4 +263,68 @@ pub struct ErrorBody {
     /// The message (the service writes `message`, some emulators `Message`).
     #[serde(default, alias = "Message")]
     pub message: Option<String>,
+}
+
+/// Prints `<redacted>` in place of a value.
+struct Redacted;
+
+impl core::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// `Debug` that shows some fields and redacts the rest: these bodies carry
+/// passwords, SECRET_HASH, claims, sessions, tokens and TOTP secrets.
+macro_rules! redacted_debug {
+    ($($type:ident { show: [$($shown:ident),*], redact: [$($hidden:ident),*] })*) => {$(
+        impl core::fmt::Debug for $type {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                let mut out = f.debug_struct(stringify!($type));
+                $(out.field(stringify!($shown), &self.$shown);)*
+                $(
+                    let _ = &self.$hidden;
+                    out.field(stringify!($hidden), &Redacted);
+                )*
+                out.finish()
+            }
+        }
+    )*};
+}
+
+redacted_debug! {
+    InitiateAuthRequest { show: [auth_flow, client_id], redact: [auth_parameters, client_metadata] }
+    RespondToAuthChallengeRequest { show: [client_id, challenge_name], redact: [session, challenge_responses, client_metadata] }
+    ConfirmDeviceRequest { show: [device_key, device_secret_verifier_config, device_name], redact: [access_token] }
+    UpdateDeviceStatusRequest { show: [device_key, device_remembered_status], redact: [access_token] }
+    AssociateSoftwareTokenRequest { show: [], redact: [session, access_token] }
+    AssociateSoftwareTokenResponse { show: [], redact: [secret_code, session] }
+    VerifySoftwareTokenRequest { show: [friendly_device_name], redact: [session, access_token, user_code] }
+    VerifySoftwareTokenResponse { show: [status], redact: [session] }
+    AuthResponse { show: [challenge_name, challenge_parameters, authentication_result, available_challenges], redact: [session] }
+    AuthenticationResultType { show: [expires_in, token_type, new_device_metadata], redact: [access_token, refresh_token, id_token] }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_passwords_sessions_tokens_or_secrets() {
+        let parameters = HashMap::from([("PASSWORD".to_owned(), "hunter2".to_owned())]);
+        let shown = format!(
+            "{:?} {:?} {:?} {:?} {:?}",
+            InitiateAuthRequest { auth_parameters: parameters.clone(), ..Default::default() },
+            RespondToAuthChallengeRequest {
+                session: Some("hunter2".into()),
+                challenge_responses: parameters,
+                ..Default::default()
+            },
+            AssociateSoftwareTokenResponse { secret_code: Some("hunter2".into()), session: None },
+            AuthResponse { session: Some("hunter2".into()), ..Default::default() },
+            AuthenticationResultType { access_token: Some("hunter2".into()), ..Default::default() },
+        );
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("<redacted>"));
+    }
 }

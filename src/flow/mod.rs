@@ -54,7 +54,7 @@ pub use prompt::{Answer, MfaType, Prompt, Selection};
 pub use service_error::{ServiceError, ServiceErrorKind};
 
 use crate::error::{Defect, Error};
-use crate::secret::{ClientSecret, Password};
+use crate::secret::{ClientSecret, Password, SecretCode};
 use crate::secret_hash::SecretHash;
 use crate::srp::{
     DeviceCredentials, DevicePasswordVerifierChallenge, DeviceSecretVerifierConfig, PasswordClaim, PasswordClaimSigner,
@@ -712,7 +712,7 @@ impl SignIn {
         if response.session.is_some() {
             self.session = response.session;
         }
-        let prompt = Prompt::SoftwareTokenSecret { secret_code };
+        let prompt = Prompt::SoftwareTokenSecret { secret_code: SecretCode::new(secret_code) };
         self.state = State::Prompted(Prompted { challenge: prompted.challenge, prompt: prompt.clone() });
         Ok(Step::Prompt(prompt))
     }

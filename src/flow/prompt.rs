@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::secret::Password;
+use crate::secret::{Password, SecretCode};
 
 /// A challenge only a person (or their authenticator) can answer. The SRP
 /// challenges never show up here: the state machine answers them itself.
@@ -43,8 +43,8 @@ pub enum Prompt {
     /// The TOTP secret to load into an authenticator during MFA_SETUP.
     /// Answer with [`Answer::Code`], the authenticator's current code.
     SoftwareTokenSecret {
-        /// Base32 secret (`AssociateSoftwareToken`'s `SecretCode`).
-        secret_code: String,
+        /// Base32 secret (`AssociateSoftwareToken`'s `SecretCode`), redacted in `Debug`.
+        secret_code: SecretCode,
     },
     /// `NEW_PASSWORD_REQUIRED`: the user signed in with a temporary password.
     /// Answer with [`Answer::NewPassword`].
