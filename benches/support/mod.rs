@@ -46,7 +46,7 @@ pub fn exponent(bits: usize, seed: u8) -> Vec<u8> {
     e
 }
 
-fn sha256(parts: &[&[u8]]) -> [u8; 32] {
+pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     let mut h = Sha256::new();
     for part in parts {
         h.update(part);
@@ -105,14 +105,19 @@ pub fn num_bigint_login(a: &[u8], c: &Challenge) -> (String, String) {
     let x = BigUint::from_bytes_be(&sha256(&[&pad(&salt), &inner]));
     let base = (&b_public + &n - (&k * g.modpow(&x, &n)) % &n) % &n;
     let s = base.modpow(&(&a + &u * &x), &n);
+    (a_public.to_str_radix(16), claim_signature(&pad(&s), &pad(&u), pool_name, c))
+}
+
+/// The key from padHex(S) and padHex(u), and the PASSWORD_CLAIM_SIGNATURE with it.
+pub fn claim_signature(s_padded: &[u8], u_padded: &[u8], pool_name: &str, c: &Challenge) -> String {
     let mut key = [0u8; 16];
-    Hkdf::<Sha256>::new(Some(&pad(&u)), &pad(&s)).expand(b"Caldera Derived Key", &mut key).expect("one block");
+    Hkdf::<Sha256>::new(Some(u_padded), s_padded).expand(b"Caldera Derived Key", &mut key).expect("one block");
     let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("any key");
     mac.update(pool_name.as_bytes());
     mac.update(c.user_id.as_bytes());
     mac.update(&STANDARD.decode(&c.secret_block).expect("Base64"));
     mac.update(c.timestamp.as_bytes());
-    (a_public.to_str_radix(16), STANDARD.encode(mac.finalize().into_bytes()))
+    STANDARD.encode(mac.finalize().into_bytes())
 }
 
 /// Variable-time left-to-right sliding window (width 5) on the engine's own

@@ -6,22 +6,10 @@ pub mod support;
 
 use std::hint::black_box;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use hkdf::Hkdf;
-use hmac::{Hmac, KeyInit, Mac};
 use rug::Integer;
 use rug::integer::Order;
 use rug::ops::RemRounding;
-use sha2::{Digest, Sha256};
-
-fn sha256(parts: &[&[u8]]) -> [u8; 32] {
-    let mut h = Sha256::new();
-    for part in parts {
-        h.update(part);
-    }
-    h.finalize().into()
-}
+use support::sha256;
 
 /// padHex for a non-negative rug integer.
 fn pad(n: &Integer) -> Vec<u8> {
@@ -48,14 +36,7 @@ pub fn gmp_login(a: &[u8], c: &support::Challenge) -> (String, String) {
     let g_x = g.pow_mod(&x, &n).expect("powm");
     let base = (b_public - k * g_x).rem_euc(&n);
     let s = base.pow_mod(&(a + u.clone() * x), &n).expect("powm");
-    let mut key = [0u8; 16];
-    Hkdf::<Sha256>::new(Some(&pad(&u)), &pad(&s)).expand(b"Caldera Derived Key", &mut key).expect("one block");
-    let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("any key");
-    mac.update(pool_name.as_bytes());
-    mac.update(c.user_id.as_bytes());
-    mac.update(&STANDARD.decode(&c.secret_block).expect("Base64"));
-    mac.update(c.timestamp.as_bytes());
-    (a_public.to_string_radix(16), STANDARD.encode(mac.finalize().into_bytes()))
+    (a_public.to_string_radix(16), support::claim_signature(&pad(&s), &pad(&u), pool_name, c))
 }
 
 /// aws-cognito-srp's sign-in: SRP_A for InitiateAuth, then the verifier
