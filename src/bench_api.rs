@@ -3,6 +3,62 @@
 
 use crate::modpow::{self, Exponent, Residue};
 
+/// One of the engine's Montgomery kernels that runs on this CPU.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Kernel(modpow::Kernel);
+
+/// Every kernel this CPU runs, the portable one first.
+pub fn kernels() -> Vec<Kernel> {
+    modpow::Kernel::available().into_iter().map(Kernel).collect()
+}
+
+/// The kernel the engine picks on this CPU (or the one [`Kernel::run`] set).
+pub fn selected_kernel() -> Kernel {
+    Kernel(modpow::Kernel::selected())
+}
+
+/// An exponent longer than the engine takes (392 bytes, 3136 bits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExponentTooLong {
+    /// The length given, in bytes.
+    pub bytes: usize,
+}
+
+impl core::fmt::Display for ExponentTooLong {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "exponent of {} bytes: the engine takes at most 392", self.bytes)
+    }
+}
+
+impl std::error::Error for ExponentTooLong {}
+
+fn exponent(bytes: &[u8]) -> Result<Exponent, ExponentTooLong> {
+    Exponent::from_be_bytes(bytes).ok_or(ExponentTooLong { bytes: bytes.len() })
+}
+
+impl Kernel {
+    /// `portable`, `limb32` or `bmi2-adx`.
+    pub fn name(self) -> &'static str {
+        self.0.name()
+    }
+
+    /// Runs `f` (a whole sign-in, say) with this kernel doing every
+    /// exponentiation on this thread.
+    pub fn run<R>(self, f: impl FnOnce() -> R) -> R {
+        self.0.run(f)
+    }
+
+    /// `base ^ exponent mod N` on this kernel; see [`pow`].
+    pub fn pow(self, base: &[u8], exponent_bytes: &[u8]) -> Result<[u8; 384], ExponentTooLong> {
+        Ok(modpow::pow_with(self.0, &residue(base), &exponent(exponent_bytes)?).to_be_bytes())
+    }
+
+    /// `g ^ exponent mod N` on this kernel; see [`pow_g`].
+    pub fn pow_g(self, exponent_bytes: &[u8]) -> Result<[u8; 384], ExponentTooLong> {
+        Ok(modpow::pow_g_with(self.0, &exponent(exponent_bytes)?).to_be_bytes())
+    }
+}
+
 /// A value in Montgomery form, for timing single multiplications.
 #[derive(Clone, Copy)]
 pub struct MontgomeryValue(modpow::Limbs);
@@ -18,39 +74,53 @@ fn residue(bytes: &[u8]) -> Residue {
 impl MontgomeryValue {
     /// `bytes mod N`, in Montgomery form.
     pub fn new(bytes: &[u8]) -> Self {
-        MontgomeryValue(modpow::mont::to_mont(residue(bytes).limbs()))
+        MontgomeryValue(modpow::Kernel::selected().enter_mont(residue(bytes).limbs()))
     }
 
-    /// The Montgomery product.
+    /// The Montgomery product, on the selected kernel.
     pub fn mul(&self, other: &Self) -> Self {
-        MontgomeryValue(modpow::mont::mul(&self.0, &other.0))
+        MontgomeryValue(modpow::Kernel::selected().mul(&self.0, &other.0))
     }
 
-    /// The Montgomery square.
+    /// The Montgomery square, on the selected kernel.
     pub fn sqr(&self) -> Self {
-        MontgomeryValue(modpow::mont::sqr(&self.0))
+        MontgomeryValue(modpow::Kernel::selected().sqr(&self.0))
     }
 
     /// Out of Montgomery form, as 384 big-endian bytes.
     pub fn to_be_bytes(&self) -> [u8; 384] {
-        modpow::mont::limbs_to_be_bytes(&modpow::mont::from_mont(&self.0))
+        modpow::mont::limbs_to_be_bytes(&modpow::Kernel::selected().leave_mont(&self.0))
     }
 }
 
-/// `base ^ exponent mod N` with the engine's constant-time window (the base
-/// is reduced first). The exponent's length bound is its byte length.
-pub fn pow(base: &[u8], exponent: &[u8]) -> [u8; 384] {
-    let e = Exponent::from_be_bytes(exponent).unwrap_or_else(|| unreachable!("callers pass at most 392 bytes"));
-    modpow::pow(&residue(base), &e).to_be_bytes()
+/// `base ^ exponent mod N` with the engine's constant-time window on the
+/// selected kernel (the base is reduced first). The exponent's length bound
+/// is its byte length; more than 392 bytes is an error.
+pub fn pow(base: &[u8], exponent_bytes: &[u8]) -> Result<[u8; 384], ExponentTooLong> {
+    selected_kernel().pow(base, exponent_bytes)
 }
 
-/// `g ^ exponent mod N` with the engine's fixed-base path.
-pub fn pow_g(exponent: &[u8]) -> [u8; 384] {
-    let e = Exponent::from_be_bytes(exponent).unwrap_or_else(|| unreachable!("callers pass at most 392 bytes"));
-    modpow::pow_g(&e).to_be_bytes()
+/// `g ^ exponent mod N` with the engine's fixed-base path on the selected kernel.
+pub fn pow_g(exponent_bytes: &[u8]) -> Result<[u8; 384], ExponentTooLong> {
+    selected_kernel().pow_g(exponent_bytes)
 }
 
 /// The Montgomery form of 1 (R mod N), the start of an exponentiation.
 pub fn montgomery_one() -> MontgomeryValue {
     MontgomeryValue(modpow::mont::ONE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exponents_over_392_bytes_are_an_error_not_a_panic() {
+        assert_eq!(pow(&[2], &[1; 393]), Err(ExponentTooLong { bytes: 393 }));
+        assert_eq!(pow_g(&[1; 393]), Err(ExponentTooLong { bytes: 393 }));
+        assert!(pow(&[2], &[1; 392]).is_ok());
+        for kernel in kernels() {
+            assert!(kernel.pow_g(&[0xff; 1000]).is_err(), "{}", kernel.name());
+        }
+    }
 }

@@ -14,8 +14,10 @@
 
 use std::sync::OnceLock;
 
+use zeroize::Zeroize;
+
 use super::mont::{self, Limbs};
-use super::{Exponent, select};
+use super::{Exponent, Kernel, select};
 
 /// Bits looked up together: each table has `2^TEETH` entries.
 const TEETH: usize = 8;
@@ -28,20 +30,21 @@ const BLOCK_BITS: usize = TEETH * SPACING;
 /// The longest exponent the comb takes; longer ones use the window method.
 pub(super) const MAX_BITS: usize = BLOCK_BITS * TABLES;
 
-/// The tables, `TABLES` runs of `2^TEETH` values in Montgomery form.
-fn tables() -> &'static [Limbs] {
+/// The tables, `TABLES` runs of `2^TEETH` values in Montgomery form. Public
+/// values (powers of g), so every kernel shares the ones the first built.
+fn tables(kernel: Kernel) -> &'static [Limbs] {
     static TABLES_CELL: OnceLock<Vec<Limbs>> = OnceLock::new();
-    TABLES_CELL.get_or_init(build)
+    TABLES_CELL.get_or_init(|| build(kernel))
 }
 
-fn build() -> Vec<Limbs> {
+fn build(kernel: Kernel) -> Vec<Limbs> {
     // g^(2^(SPACING * i)) for every tooth i of every table.
     let mut teeth = Vec::with_capacity(TEETH * TABLES);
-    let mut power = mont::to_mont(&super::Residue::g().0);
+    let mut power = kernel.enter_mont(&super::Residue::g().0);
     for _ in 0..TEETH * TABLES {
         teeth.push(power);
         for _ in 0..SPACING {
-            power = mont::sqr(&power);
+            power = kernel.sqr(&power);
         }
     }
     let mut entries = Vec::with_capacity(TABLES << TEETH);
@@ -51,7 +54,7 @@ fn build() -> Vec<Limbs> {
         for j in 1usize..1 << TEETH {
             // Entry j = entry (j without its top bit) * that bit's tooth.
             let top = j.ilog2() as usize;
-            let entry = mont::mul(&entries[start + (j ^ (1 << top))], &teeth[table * TEETH + top]);
+            let entry = kernel.mul(&entries[start + (j ^ (1 << top))], &teeth[table * TEETH + top]);
             entries.push(entry);
         }
     }
@@ -59,22 +62,29 @@ fn build() -> Vec<Limbs> {
 }
 
 /// `g^e mod N` in normal form, for an exponent bound of at most [`MAX_BITS`].
-pub(super) fn pow_g(exponent: &Exponent) -> Limbs {
+/// The accumulator (a power of g with a secret exponent) and every entry
+/// read are wiped before returning.
+pub(super) fn pow_g(kernel: Kernel, exponent: &Exponent) -> Limbs {
     let used = exponent.bits().div_ceil(BLOCK_BITS);
     debug_assert!(used <= TABLES);
-    let tables = tables();
+    let tables = tables(kernel);
     let mut acc = mont::ONE;
     for column in (0..SPACING).rev() {
         if column != SPACING - 1 {
-            acc = mont::sqr(&acc);
+            acc = kernel.sqr(&acc);
         }
         for (table, entries) in tables.chunks_exact(1 << TEETH).take(used).enumerate() {
             let mut index = 0;
             for tooth in 0..TEETH {
                 index |= exponent.bits_at(table * BLOCK_BITS + tooth * SPACING + column, 1) << tooth;
             }
-            acc = mont::mul(&acc, &select(entries, index));
+            let mut entry = select(entries, index);
+            acc = kernel.mul(&acc, &entry);
+            entry.zeroize();
+            index.zeroize();
         }
     }
-    mont::from_mont(&acc)
+    let out = kernel.leave_mont(&acc);
+    acc.zeroize();
+    out
 }

@@ -3,22 +3,33 @@
 //! Everything the SRP code needs from big-integer arithmetic goes through
 //! this small interface: [`Residue`] (a value below N), [`Exponent`] (a secret
 //! exponent of publicly known length), [`pow`], [`pow_g`] and a few modular
-//! operations. Montgomery arithmetic on fixed-size limbs lives in `mont`.
+//! operations. The modulus and its Montgomery constants live in `mont`; the
+//! Montgomery multiply and square, in one of several CPU kernels (`kernel`),
+//! chosen once at run time.
 //!
 //! # Constant time
 //! Exponentiation, multiplication, subtraction and the exponent arithmetic
 //! take time that depends only on the *length bound* of the exponent (the
 //! private-exponent size the caller chose, 256 bits for x), never on its
 //! value or on the base. Parsing a public server value (SRP_B) and the
-//! comparison `B < N` are variable time; they see only public data.
+//! comparison `B < N` are variable time; they see only public data. Every
+//! kernel is branch-free and index-free on values; table lookups read every
+//! entry ([`select`]); a test records the sequence of operations and table
+//! scans for many exponents of one length and finds it identical.
 
 mod comb;
+#[cfg(test)]
+mod constant_time;
+pub(crate) mod kernel;
 pub(crate) mod mont;
+#[cfg(test)]
+pub(crate) mod trace;
 mod window;
 
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+pub(crate) use kernel::Kernel;
 use mont::LIMBS;
 pub(crate) use mont::Limbs;
 
@@ -32,9 +43,17 @@ impl core::fmt::Debug for Residue {
 /// Limbs in an [`Exponent`]: room for any exponent up to 3136 bits.
 const EXP_LIMBS: usize = LIMBS + 1;
 
-/// A value modulo N, always fully reduced (`0 <= value < N`).
-#[derive(Clone, PartialEq, Eq, Zeroize)]
+/// A value modulo N, always fully reduced (`0 <= value < N`). Wiped on drop:
+/// residues hold S, g^x and the like.
+#[derive(Clone, Eq, Zeroize, ZeroizeOnDrop)]
 pub(crate) struct Residue(Limbs);
+
+/// Compared in constant time: one side may be secret.
+impl PartialEq for Residue {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.ct_eq(&other.0).into()
+    }
+}
 
 impl Residue {
     /// The value 0.
@@ -78,8 +97,12 @@ impl Residue {
 
     /// `self * other mod N`.
     pub(crate) fn mul(&self, other: &Residue) -> Residue {
+        let kernel = Kernel::selected();
         // (a * b * R^-1) * R^2 * R^-1 = a * b.
-        Residue(mont::mul(&mont::mul(&self.0, &other.0), &mont::R2))
+        let mut product = kernel.mul(&self.0, &other.0);
+        let out = Residue(kernel.mul(&product, &mont::R2));
+        product.zeroize();
+        out
     }
 
     /// `self + other mod N`.
@@ -182,22 +205,38 @@ fn limbs4(bytes: &[u8; 32]) -> [u64; 4] {
     out
 }
 
-/// `base ^ exponent mod N`, in constant time.
+/// `base ^ exponent mod N`, in constant time, on the selected kernel.
 pub(crate) fn pow(base: &Residue, exponent: &Exponent) -> Residue {
-    Residue(window::pow(&base.0, exponent))
+    pow_with(Kernel::selected(), base, exponent)
 }
 
-/// `g ^ exponent mod N`, in constant time: the precomputed comb for
-/// exponents of up to 1024 bits (every private `a` and `x`), the window
-/// method beyond.
+/// `base ^ exponent mod N` on a given kernel.
+pub(crate) fn pow_with(kernel: Kernel, base: &Residue, exponent: &Exponent) -> Residue {
+    Residue(window::pow(kernel, &base.0, exponent))
+}
+
+/// `g ^ exponent mod N`, in constant time, on the selected kernel.
 pub(crate) fn pow_g(exponent: &Exponent) -> Residue {
-    if exponent.bits() <= comb::MAX_BITS { Residue(comb::pow_g(exponent)) } else { pow(&Residue::g(), exponent) }
+    pow_g_with(Kernel::selected(), exponent)
+}
+
+/// `g ^ exponent mod N` on a given kernel: the precomputed comb for
+/// exponents of up to 1024 bits (every private `a` and `x`), the window
+/// method beyond. The choice depends on the public length bound only.
+pub(crate) fn pow_g_with(kernel: Kernel, exponent: &Exponent) -> Residue {
+    if exponent.bits() <= comb::MAX_BITS {
+        Residue(comb::pow_g(kernel, exponent))
+    } else {
+        pow_with(kernel, &Residue::g(), exponent)
+    }
 }
 
 /// Constant-time table lookup: `table[index]` without a secret-dependent
 /// branch or memory access. Every entry is read and masked in; `subtle`
 /// makes the mask, behind its optimisation barrier.
 fn select(table: &[Limbs], index: u64) -> Limbs {
+    #[cfg(test)]
+    trace::record(trace::Op::Select(table.len()));
     let mut out = [0u64; LIMBS];
     for (i, entry) in table.iter().enumerate() {
         let mask = u64::from((i as u64).ct_eq(&index).unwrap_u8()).wrapping_neg();
@@ -226,7 +265,8 @@ mod tests {
         Residue::from_be_bytes(&b.to_bytes_be()).expect("below N")
     }
 
-    /// Bases to try: anything, reduced mod N first, plus the edges 0, 1, 2, N - 1.
+    /// Bases to try: anything, reduced mod N first, plus the edges 0, 1, 2,
+    /// N - 1 and all-ones limbs (2^3008 - 1, R - 1 mod N).
     fn base() -> impl Strategy<Value = BigUint> {
         prop_oneof![
             prop::collection::vec(any::<u8>(), 0..=400).prop_map(|b| BigUint::from_bytes_be(&b) % n()),
@@ -234,14 +274,18 @@ mod tests {
             Just(BigUint::from(1u8)),
             Just(BigUint::from(2u8)),
             Just(n() - 1u8),
+            Just((BigUint::from(1u8) << 3008) - 1u8),
+            Just(((BigUint::from(1u8) << 3072) - 1u8) % n()),
         ]
     }
 
-    /// Exponents of 0..=392 bytes, plus 0, 1 and powers of two.
+    /// Exponents of 0..=392 bytes (0 to 3136 bits), plus 0, 1, powers of
+    /// two and all-ones exponents of any length.
     fn exponent_bytes() -> impl Strategy<Value = Vec<u8>> {
         prop_oneof![
             prop::collection::vec(any::<u8>(), 0..=392),
-            (0usize..3072).prop_map(|k| (BigUint::from(1u8) << k).to_bytes_be()),
+            (0usize..3136).prop_map(|k| (BigUint::from(1u8) << k).to_bytes_be()),
+            (0usize..=392).prop_map(|len| vec![0xff; len]),
             Just(vec![0u8; 48]),
             Just(vec![1u8]),
         ]
@@ -251,20 +295,24 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
         #[test]
-        fn pow_matches_num_bigint(b in base(), e in exponent_bytes()) {
+        fn pow_matches_num_bigint_on_every_kernel(b in base(), e in exponent_bytes()) {
             let exponent = Exponent::from_be_bytes(&e).expect("fits");
             let expected = b.modpow(&BigUint::from_bytes_be(&e), &n());
-            prop_assert_eq!(big(&pow(&residue(&b), &exponent)), expected.clone());
-            if b == BigUint::from(2u8) {
-                prop_assert_eq!(big(&pow_g(&exponent)), expected);
+            for kernel in Kernel::available() {
+                prop_assert_eq!(big(&pow_with(kernel, &residue(&b), &exponent)), expected.clone(), "{}", kernel.name());
+                if b == BigUint::from(2u8) {
+                    prop_assert_eq!(big(&pow_g_with(kernel, &exponent)), expected.clone(), "{}", kernel.name());
+                }
             }
         }
 
         #[test]
-        fn pow_g_matches_num_bigint(e in exponent_bytes()) {
+        fn pow_g_matches_num_bigint_on_every_kernel(e in exponent_bytes()) {
             let exponent = Exponent::from_be_bytes(&e).expect("fits");
             let expected = BigUint::from(2u8).modpow(&BigUint::from_bytes_be(&e), &n());
-            prop_assert_eq!(big(&pow_g(&exponent)), expected);
+            for kernel in Kernel::available() {
+                prop_assert_eq!(big(&pow_g_with(kernel, &exponent)), expected.clone(), "{}", kernel.name());
+            }
         }
 
         #[test]

@@ -1,10 +1,7 @@
-//! Montgomery arithmetic modulo N on 48 little-endian 64-bit limbs.
-//!
-//! Every function here runs in time independent of the values it is given:
-//! fixed loop bounds, no data-dependent branch or memory index, and the final
-//! conditional subtraction is a masked select.
-
-use subtle::{Choice, ConditionallySelectable};
+//! The modulus N in 48 little-endian 64-bit limbs, the Montgomery constants
+//! derived from it at compile time, and the limb arithmetic every kernel
+//! shares (conversions, subtraction, comparison). The Montgomery multiply
+//! and square themselves live in the kernels (`super::kernel`).
 
 use crate::group::N_BYTES;
 
@@ -14,14 +11,11 @@ pub(crate) const LIMBS: usize = 48;
 /// A 3072-bit value as little-endian 64-bit limbs.
 pub(crate) type Limbs = [u64; LIMBS];
 
-/// A double-width product, before Montgomery reduction.
-type Wide = [u64; 2 * LIMBS];
-
 /// N as limbs.
 pub(crate) const N: Limbs = limbs_from_be_bytes(&N_BYTES);
 
 /// `-N^-1 mod 2^64`, the Montgomery reduction constant.
-const N0_INV: u64 = neg_inverse_mod_2_64(N[0]);
+pub(crate) const N0_INV: u64 = neg_inverse_mod_2_64(N[0]);
 
 /// `R mod N` with `R = 2^3072`: the Montgomery form of 1.
 pub(crate) const ONE: Limbs = r_mod_n();
@@ -29,12 +23,9 @@ pub(crate) const ONE: Limbs = r_mod_n();
 /// `R^2 mod N`: multiplying by it moves a value into Montgomery form.
 pub(crate) const R2: Limbs = r2_mod_n();
 
-/// `a + b * c + carry`, as (low, high) limbs. Cannot overflow 128 bits.
-#[inline(always)]
-fn mac(a: u64, b: u64, c: u64, carry: u64) -> (u64, u64) {
-    let t = (a as u128) + (b as u128) * (c as u128) + (carry as u128);
-    (t as u64, (t >> 64) as u64)
-}
+/// The operation counter of test builds, where the sign-in budget test looks.
+#[cfg(test)]
+pub(crate) use super::trace as counter;
 
 /// `a - b - borrow`, as (difference, borrow out ∈ {0, 1}).
 #[inline(always)]
@@ -118,144 +109,6 @@ const fn r2_mod_n() -> Limbs {
     r
 }
 
-/// Subtracts N once if `top:a >= N`, in constant time. `top:a` must be below `2N`.
-#[inline(always)]
-fn reduce_once(a: &Limbs, top: u64) -> Limbs {
-    let mut d = [0u64; LIMBS];
-    let mut borrow = 0;
-    for i in 0..LIMBS {
-        (d[i], borrow) = sbb(a[i], N[i], borrow);
-    }
-    // Keep the difference when a carried past 2^3072 or the subtraction did not borrow.
-    let keep_difference = Choice::from(((top | (borrow ^ 1)) & 1) as u8);
-    let mut out = [0u64; LIMBS];
-    for i in 0..LIMBS {
-        out[i] = u64::conditional_select(&a[i], &d[i], keep_difference);
-    }
-    out
-}
-
-/// `acc += a * b`, returning the carry limb. The fixed-size row lets the
-/// compiler drop the bounds checks from the inner loop.
-///
-/// Row-by-row schoolbook with a separate reduction measured fewer
-/// instructions per operation here (callgrind: 51.6k per multiply, 42.4k per
-/// square) than a finely integrated product-scanning form (55.6k, 50.1k):
-/// see BENCHMARKS.md.
-#[inline(always)]
-fn mac_row(acc: &mut [u64; LIMBS], a: &Limbs, b: u64) -> u64 {
-    let mut carry = 0;
-    for (acc, &a) in acc.iter_mut().zip(a) {
-        (*acc, carry) = mac(*acc, a, b, carry);
-    }
-    carry
-}
-
-/// The `LIMBS` limbs of `t` from `offset` on, as a fixed-size array.
-#[inline(always)]
-fn window(t: &mut Wide, offset: usize) -> &mut [u64; LIMBS] {
-    match t[offset..].first_chunk_mut::<LIMBS>() {
-        Some(row) => row,
-        None => unreachable!("offset <= LIMBS"),
-    }
-}
-
-/// `a * b` as a double-width product (schoolbook, row by row).
-#[inline(always)]
-fn mul_wide(a: &Limbs, b: &Limbs) -> Wide {
-    let mut t = [0u64; 2 * LIMBS];
-    for (i, &bi) in b.iter().enumerate() {
-        t[i + LIMBS] = mac_row(window(&mut t, i), a, bi);
-    }
-    t
-}
-
-/// `a^2` as a double-width product: each cross product once, doubled, plus the squares.
-#[inline(always)]
-fn sqr_wide(a: &Limbs) -> Wide {
-    let mut t = [0u64; 2 * LIMBS];
-    for i in 0..LIMBS - 1 {
-        let mut carry = 0;
-        let ai = a[i];
-        for j in i + 1..LIMBS {
-            (t[i + j], carry) = mac(t[i + j], ai, a[j], carry);
-        }
-        t[i + LIMBS] = carry;
-    }
-    let mut high_bit = 0;
-    for limb in t.iter_mut() {
-        let v = *limb;
-        *limb = (v << 1) | high_bit;
-        high_bit = v >> 63;
-    }
-    let mut carry = 0;
-    for i in 0..LIMBS {
-        let (lo, hi) = mac(0, a[i], a[i], 0);
-        (t[2 * i], carry) = adc(t[2 * i], lo, carry);
-        (t[2 * i + 1], carry) = adc(t[2 * i + 1], hi, carry);
-    }
-    t
-}
-
-/// Montgomery reduction: `t * R^-1 mod N` for `t < N * R`.
-#[inline(always)]
-fn redc(mut t: Wide) -> Limbs {
-    let mut top = 0;
-    for i in 0..LIMBS {
-        let m = t[i].wrapping_mul(N0_INV);
-        let carry = mac_row(window(&mut t, i), &N, m);
-        (t[i + LIMBS], top) = adc(t[i + LIMBS], carry, top);
-    }
-    reduce_once(window(&mut t, LIMBS), top)
-}
-
-/// Counts Montgomery operations in test builds, for the per-sign-in budget.
-#[cfg(test)]
-pub(crate) mod counter {
-    use core::cell::Cell;
-
-    std::thread_local! {
-        static OPERATIONS: Cell<u64> = const { Cell::new(0) };
-    }
-
-    pub(crate) fn bump() {
-        OPERATIONS.with(|c| c.set(c.get() + 1));
-    }
-
-    /// The count since the last call, on this thread.
-    pub(crate) fn take() -> u64 {
-        OPERATIONS.with(|c| c.replace(0))
-    }
-}
-
-/// Montgomery product `a * b * R^-1 mod N`, for `a, b < N`.
-#[inline]
-pub(crate) fn mul(a: &Limbs, b: &Limbs) -> Limbs {
-    #[cfg(test)]
-    counter::bump();
-    redc(mul_wide(a, b))
-}
-
-/// Montgomery square `a^2 * R^-1 mod N`, for `a < N`.
-#[inline]
-pub(crate) fn sqr(a: &Limbs) -> Limbs {
-    #[cfg(test)]
-    counter::bump();
-    redc(sqr_wide(a))
-}
-
-/// Into Montgomery form: `a * R mod N`.
-pub(crate) fn to_mont(a: &Limbs) -> Limbs {
-    mul(a, &R2)
-}
-
-/// Out of Montgomery form: `a * R^-1 mod N`.
-pub(crate) fn from_mont(a: &Limbs) -> Limbs {
-    let mut t = [0u64; 2 * LIMBS];
-    t[..LIMBS].copy_from_slice(a);
-    redc(t)
-}
-
 /// `a - b mod N` for `a, b < N`, in constant time.
 pub(crate) fn sub_mod(a: &Limbs, b: &Limbs) -> Limbs {
     let mut d = [0u64; LIMBS];
@@ -313,31 +166,7 @@ mod tests {
         assert_eq!(big(&R2), (r() * r()) % n());
     }
 
-    #[test]
-    fn edges_of_the_range() {
-        let mut n_minus_1 = N;
-        n_minus_1[0] -= 1;
-        for a in [[0u64; LIMBS], limbs_from_be_bytes(&[1]), n_minus_1] {
-            let expected = (big(&a) * big(&a)) % n();
-            assert_eq!(big(&from_mont(&sqr(&to_mont(&a)))), expected);
-            assert_eq!(big(&from_mont(&mul(&to_mont(&a), &to_mont(&a)))), expected);
-        }
-    }
-
     proptest! {
-        #[test]
-        fn montgomery_product_matches_num_bigint(a in below_n(), b in below_n()) {
-            let n = n();
-            let r_inv = r().modpow(&(&n - 2u32), &n);
-            prop_assert_eq!(big(&mul(&a, &b)), (big(&a) * big(&b) * &r_inv) % &n);
-            prop_assert_eq!(big(&sqr(&a)), (big(&a) * big(&a) * &r_inv) % &n);
-        }
-
-        #[test]
-        fn round_trip_through_montgomery_form(a in below_n()) {
-            prop_assert_eq!(from_mont(&to_mont(&a)), a);
-        }
-
         #[test]
         fn subtraction_matches_num_bigint(a in below_n(), b in below_n()) {
             let n = n();

@@ -3,7 +3,7 @@
 use zeroize::Zeroize;
 
 use super::mont::{self, LIMBS, Limbs};
-use super::{Exponent, select};
+use super::{Exponent, Kernel, select};
 
 /// The window width for an exponent of `bits` bits: wider windows trade a
 /// larger table (2^w entries, each scanned at every lookup) for fewer
@@ -19,18 +19,20 @@ fn window_bits(bits: usize) -> usize {
 }
 
 /// `base ^ exponent mod N` for `base < N`, returned in normal (not Montgomery) form.
-pub(super) fn pow(base: &Limbs, exponent: &Exponent) -> Limbs {
+pub(super) fn pow(kernel: Kernel, base: &Limbs, exponent: &Exponent) -> Limbs {
     let bits = exponent.bits();
     if bits == 0 {
-        return super::Residue::one().0;
+        let mut one = [0u64; LIMBS];
+        one[0] = 1;
+        return one;
     }
     let w = window_bits(bits);
     let mut storage = [[0u64; LIMBS]; 1 << 6];
     let table = &mut storage[..1 << w];
     table[0] = mont::ONE;
-    table[1] = mont::to_mont(base);
+    table[1] = kernel.enter_mont(base);
     for i in 2..table.len() {
-        table[i] = if i % 2 == 0 { mont::sqr(&table[i / 2]) } else { mont::mul(&table[i - 1], &table[1]) };
+        table[i] = if i % 2 == 0 { kernel.sqr(&table[i / 2]) } else { kernel.mul(&table[i - 1], &table[1]) };
     }
 
     // The top window holds the remainder bits, so every later window is full.
@@ -39,14 +41,14 @@ pub(super) fn pow(base: &Limbs, exponent: &Exponent) -> Limbs {
     let mut acc = select(table, exponent.bits_at((windows - 1) * w, top_len));
     for window in (0..windows - 1).rev() {
         for _ in 0..w {
-            acc = mont::sqr(&acc);
+            acc = kernel.sqr(&acc);
         }
         let mut entry = select(table, exponent.bits_at(window * w, w));
-        acc = mont::mul(&acc, &entry);
+        acc = kernel.mul(&acc, &entry);
         entry.zeroize();
     }
     storage.zeroize();
-    let out = mont::from_mont(&acc);
+    let out = kernel.leave_mont(&acc);
     acc.zeroize();
     out
 }

@@ -1,0 +1,134 @@
+//! Montgomery kernels: the same multiply and square modulo N, written for
+//! different CPUs, behind one interface ([`Kernel`]).
+//!
+//! | kernel | limbs | where |
+//! |---|---|---|
+//! | [`Kernel::Portable`] | 48 × 64 bits, `u128` products | any target; the fallback |
+//! | [`Kernel::Limb32`] | 96 × 32 bits, `u64` products | chosen at compile time on wasm32 |
+//! | [`Kernel::Bmi2Adx`] | 48 × 64 bits, `mulx`/`adcx`/`adox` | x86-64 with BMI2 and ADX, chosen at run time |
+//!
+//! Every kernel computes the same function (values in Montgomery form with
+//! `R = 2^3072` are interchangeable), in time independent of the values.
+//! The exponentiations above call [`Kernel::mul`] and [`Kernel::sqr`] in a
+//! sequence fixed by the exponent's length bound; which kernel runs is
+//! public (it depends on the CPU only).
+
+mod limb32;
+mod portable;
+mod schoolbook;
+#[cfg(target_arch = "x86_64")]
+mod x86_64;
+
+use std::cell::Cell;
+use std::sync::OnceLock;
+
+use super::mont::{self, LIMBS, Limbs};
+#[cfg(target_arch = "x86_64")]
+pub(crate) use x86_64::Bmi2Adx;
+
+/// One Montgomery kernel that runs on this CPU.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kernel {
+    /// 64-bit limbs in safe portable Rust.
+    Portable,
+    /// 32-bit limbs in safe portable Rust: one `i64.mul` per product on wasm32.
+    Limb32,
+    /// 64-bit limbs compiled for BMI2 and ADX; holds the detection's proof.
+    #[cfg(target_arch = "x86_64")]
+    Bmi2Adx(Bmi2Adx),
+}
+
+std::thread_local! {
+    /// A kernel this thread was told to use instead of the best one.
+    static OVERRIDE: Cell<Option<Kernel>> = const { Cell::new(None) };
+}
+
+impl Kernel {
+    /// The kernel exponentiations use: the fastest this CPU runs (decided
+    /// once), unless [`Kernel::run`] chose another on this thread.
+    pub(crate) fn selected() -> Kernel {
+        OVERRIDE.with(Cell::get).unwrap_or_else(Kernel::best)
+    }
+
+    /// The fastest kernel for this CPU, detected on first use.
+    fn best() -> Kernel {
+        static BEST: OnceLock<Kernel> = OnceLock::new();
+        *BEST.get_or_init(|| {
+            #[cfg(target_arch = "x86_64")]
+            if let Some(kernel) = Bmi2Adx::detect() {
+                return Kernel::Bmi2Adx(kernel);
+            }
+            if cfg!(target_arch = "wasm32") { Kernel::Limb32 } else { Kernel::Portable }
+        })
+    }
+
+    /// Every kernel this CPU runs, the portable one first.
+    pub(crate) fn available() -> Vec<Kernel> {
+        let mut kernels = vec![Kernel::Portable, Kernel::Limb32];
+        #[cfg(target_arch = "x86_64")]
+        kernels.extend(Bmi2Adx::detect().map(Kernel::Bmi2Adx));
+        kernels
+    }
+
+    /// A short name, for test output and benchmark tables.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Kernel::Portable => "portable",
+            Kernel::Limb32 => "limb32",
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Bmi2Adx(_) => "bmi2-adx",
+        }
+    }
+
+    /// Runs `f` with `self` as this thread's [`Kernel::selected`], then
+    /// restores the previous choice (also if `f` panics).
+    pub(crate) fn run<R>(self, f: impl FnOnce() -> R) -> R {
+        struct Restore(Option<Kernel>);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                OVERRIDE.with(|o| o.set(self.0));
+            }
+        }
+        let _restore = Restore(OVERRIDE.with(|o| o.replace(Some(self))));
+        f()
+    }
+
+    /// Montgomery product `a * b * R^-1 mod N`, for `a, b < N`.
+    pub(crate) fn mul(self, a: &Limbs, b: &Limbs) -> Limbs {
+        #[cfg(test)]
+        super::trace::record(super::trace::Op::Mul);
+        match self {
+            Kernel::Portable => portable::mul(a, b),
+            Kernel::Limb32 => limb32::mul(a, b),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Bmi2Adx(k) => k.mul(a, b),
+        }
+    }
+
+    /// Montgomery square `a^2 * R^-1 mod N`, for `a < N`.
+    pub(crate) fn sqr(self, a: &Limbs) -> Limbs {
+        #[cfg(test)]
+        super::trace::record(super::trace::Op::Sqr);
+        match self {
+            Kernel::Portable => portable::sqr(a),
+            Kernel::Limb32 => limb32::sqr(a),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Bmi2Adx(k) => k.sqr(a),
+        }
+    }
+
+    /// Into Montgomery form: `a * R mod N`.
+    pub(crate) fn enter_mont(self, a: &Limbs) -> Limbs {
+        self.mul(a, &mont::R2)
+    }
+
+    /// Out of Montgomery form: `a * R^-1 mod N`, a product with 1.
+    pub(crate) fn leave_mont(self, a: &Limbs) -> Limbs {
+        let mut one = [0u64; LIMBS];
+        one[0] = 1;
+        self.mul(a, &one)
+    }
+}
+
+#[cfg(test)]
+mod tests;
