@@ -105,6 +105,21 @@ pub fn pow_g(exponent_bytes: &[u8]) -> Result<[u8; 384], ExponentTooLong> {
     selected_kernel().pow_g(exponent_bytes)
 }
 
+/// The server's half of one verified sign-in, as the embedded server does
+/// it, on the selected kernel: `B = k·v + g^b`, `u = H(A, B)`,
+/// `S = (A · v^u)^b`. `verifier` and `srp_a` are reduced below N first.
+/// Returns `(B, S)`.
+pub fn server_session(verifier: &[u8], srp_a: &[u8], b: &[u8; 32]) -> ([u8; 384], [u8; 384]) {
+    use crate::srp::math;
+    let (v, a_public) = (residue(verifier), residue(srp_a));
+    let b = math::exponent_256(b);
+    let b_public = math::k().mul(&v).add(&modpow::pow_g(&b));
+    let u = math::compute_u(&a_public, &b_public);
+    let v_u = modpow::pow(&v, &math::exponent_256(&u));
+    let s = modpow::pow(&a_public.mul(&v_u), &b);
+    (b_public.to_be_bytes(), s.to_be_bytes())
+}
+
 /// The Montgomery form of 1 (R mod N), the start of an exponentiation.
 pub fn montgomery_one() -> MontgomeryValue {
     MontgomeryValue(modpow::mont::ONE)

@@ -106,7 +106,6 @@ impl Residue {
     }
 
     /// `self + other mod N`.
-    #[cfg(any(test, feature = "server"))]
     pub(crate) fn add(&self, other: &Residue) -> Residue {
         // a + b = a - (N - b), and N - b = 0 - b mod N.
         self.sub(&Residue::zero().sub(other))

@@ -64,10 +64,11 @@ impl Kernel {
 
     /// Every kernel this CPU runs, the portable one first.
     pub(crate) fn available() -> Vec<Kernel> {
-        let mut kernels = vec![Kernel::Portable, Kernel::Limb32];
+        let portable = [Kernel::Portable, Kernel::Limb32];
         #[cfg(target_arch = "x86_64")]
-        kernels.extend(Bmi2Adx::detect().map(Kernel::Bmi2Adx));
-        kernels
+        return portable.into_iter().chain(Bmi2Adx::detect().map(Kernel::Bmi2Adx)).collect();
+        #[cfg(not(target_arch = "x86_64"))]
+        portable.to_vec()
     }
 
     /// A short name, for test output and benchmark tables.

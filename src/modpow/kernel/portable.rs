@@ -1,8 +1,8 @@
 //! The portable kernel: 48 limbs of 64 bits, each product a `u64 × u64 → u128`.
 //!
 //! Safe Rust for any target. On baseline x86-64 this compiles to `mul` and
-//! `add`/`adc` chains; the BMI2/ADX kernel compiles the same code with
-//! `mulx` available.
+//! `add`/`adc` chains; the BMI2/ADX kernel replaces
+//! its multiply-accumulate rows in `mulx`/`adcx`/`adox` assembly.
 
 use super::super::mont::{N, N0_INV};
 use super::schoolbook::schoolbook;

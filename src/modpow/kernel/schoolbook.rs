@@ -13,8 +13,17 @@
 /// Defines, in the invoking module, `mont_mul` and `mont_sqr` on `$limbs`
 /// limbs of type `$word`, with `$double` holding a product plus two words.
 /// `$n` and `$n0_inv` are N and `-N^-1 mod 2^BITS` in that limb width.
+///
+/// By default rows are multiply-accumulated in Rust and a square is
+/// triangular (each cross product once). A kernel with a faster row
+/// primitive passes `row = its_fn, square = sqr_by_product`: rows of the
+/// product and of the reduction then go through it, and a square is a full
+/// product.
 macro_rules! schoolbook {
     ($word:ty, $double:ty, $limbs:expr, $n:expr, $n0_inv:expr) => {
+        schoolbook!($word, $double, $limbs, $n, $n0_inv, row = mac_row, square = sqr_wide);
+    };
+    ($word:ty, $double:ty, $limbs:expr, $n:expr, $n0_inv:expr, row = $row:path, square = $square:ident) => {
         /// Limbs in a value modulo N.
         const LIMBS: usize = $limbs;
         /// Bits in a limb.
@@ -69,6 +78,7 @@ macro_rules! schoolbook {
 
         /// `acc += a * b`, returning the carry limb. The fixed-size row lets
         /// the compiler drop the bounds checks from the inner loop.
+        #[allow(dead_code)]
         #[inline(always)]
         fn mac_row(acc: &mut Words, a: &Words, b: $word) -> $word {
             let mut carry = 0;
@@ -92,12 +102,21 @@ macro_rules! schoolbook {
         fn mul_wide(a: &Words, b: &Words) -> Wide {
             let mut t = [0; 2 * LIMBS];
             for (i, &bi) in b.iter().enumerate() {
-                t[i + LIMBS] = mac_row(window(&mut t, i), a, bi);
+                t[i + LIMBS] = $row(window(&mut t, i), a, bi);
             }
             t
         }
 
+        /// `a^2` as a full product, for kernels whose row primitive beats
+        /// the triangular form's shorter Rust rows.
+        #[allow(dead_code)]
+        #[inline(always)]
+        fn sqr_by_product(a: &Words) -> Wide {
+            mul_wide(a, a)
+        }
+
         /// `a^2` as a double-width product: each cross product once, doubled, plus the squares.
+        #[allow(dead_code)]
         #[inline(always)]
         fn sqr_wide(a: &Words) -> Wide {
             let mut t = [0; 2 * LIMBS];
@@ -130,7 +149,7 @@ macro_rules! schoolbook {
             let mut top = 0;
             for i in 0..LIMBS {
                 let m = t[i].wrapping_mul(MODULUS_INV);
-                let carry = mac_row(window(&mut t, i), &MODULUS, m);
+                let carry = $row(window(&mut t, i), &MODULUS, m);
                 (t[i + LIMBS], top) = adc(t[i + LIMBS], carry, top);
             }
             reduce_once(window(&mut t, LIMBS), top)
@@ -145,7 +164,7 @@ macro_rules! schoolbook {
         /// Montgomery square `a^2 * R^-1 mod N`, for `a < N`.
         #[inline(always)]
         pub(super) fn mont_sqr(a: &Words) -> Words {
-            redc(sqr_wide(a))
+            redc($square(a))
         }
     };
 }
