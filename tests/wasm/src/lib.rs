@@ -17,6 +17,13 @@ pub extern "C" fn engine_sign_in(bits: u32) -> u32 {
     support::engine_login(&a, CHALLENGE.get_or_init(support::challenge)).len() as u32
 }
 
+/// [`engine_sign_in`] on the portable 64-bit kernel instead of the selected one.
+#[unsafe(no_mangle)]
+pub extern "C" fn engine_sign_in_portable(bits: u32) -> u32 {
+    let portable = cognito_srp_auth::bench_api::kernels().into_iter().find(|k| k.name() == "portable");
+    portable.map_or(0, |k| k.run(|| engine_sign_in(bits)))
+}
+
 /// The kernel the engine selected: 1 = portable, 2 = limb32, 3 = another.
 #[unsafe(no_mangle)]
 pub extern "C" fn selected_kernel() -> u32 {
