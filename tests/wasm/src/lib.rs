@@ -5,7 +5,7 @@
 #[path = "../../../benches/support/mod.rs"]
 mod support;
 
-pub use support::n;
+pub use support::{bytes, n};
 
 /// One client sign-in (A, x, u, S, HKDF, signature) with a private `a` of
 /// `bits` bits (256 or 1024); returns the signature's length, so the work

@@ -9,16 +9,10 @@ use num_bigint::BigUint;
 
 fn main() {
     let n = cognito_srp_auth_wasm_check::n();
-    let mut rng = 0x2545_f491_4f6c_dd1du64;
-    let mut bytes = |len: usize| -> Vec<u8> {
-        (0..len)
-            .map(|_| {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                rng as u8
-            })
-            .collect()
+    let mut seed = 0u8;
+    let mut bytes = |len: usize| {
+        seed = seed.wrapping_add(1);
+        cognito_srp_auth_wasm_check::bytes(len, seed)
     };
     let mut bases = vec![
         BigUint::from(0u8),
