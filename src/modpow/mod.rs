@@ -350,6 +350,18 @@ mod tests {
     }
 
     #[test]
+    fn residues_and_exponents_are_wiped_on_drop_and_redacted() {
+        fn wiped_on_drop<T: ZeroizeOnDrop>() {}
+        wiped_on_drop::<Residue>();
+        wiped_on_drop::<Exponent>();
+        let secret = Residue::from_be_bytes(&[0xab; 300]).expect("below N");
+        assert_eq!(format!("{secret:?}"), "Residue(<redacted>)");
+        // Equality is constant-time but still equality.
+        assert_eq!(secret.clone(), secret);
+        assert_ne!(secret, Residue::one());
+    }
+
+    #[test]
     fn zero_exponent_gives_one() {
         let e = Exponent::from_be_bytes(&[]).expect("fits");
         assert_eq!(pow(&Residue::g(), &e), Residue::one());
