@@ -6,8 +6,7 @@ use super::trace::{Op, steps_of};
 use super::*;
 
 /// Exponents of `len` bytes that differ as much as possible: zero, all
-/// ones, single bits at either end, alternating bits, and pseudo-random
-/// fillers.
+/// ones, single bits at either end, alternating bits, and patterned fillers.
 fn exponents_of_length(len: usize) -> Vec<Vec<u8>> {
     let mut out = vec![vec![0u8; len], vec![0xff; len], vec![0x55; len], vec![0xaa; len]];
     if len > 0 {
@@ -17,18 +16,9 @@ fn exponents_of_length(len: usize) -> Vec<Vec<u8>> {
         high[0] = 0x80;
         out.extend([low, high]);
     }
-    let mut state = 0x9e37_79b9_7f4a_7c15u64 ^ len as u64;
-    for _ in 0..24 {
-        out.push(
-            (0..len)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    state as u8
-                })
-                .collect(),
-        );
+    // Fillers: a different multiplicative pattern per value.
+    for k in 1..=24usize {
+        out.push((0..len).map(|i| ((i * (2 * k + 1) * 0x9d + k * 0x3b) % 251) as u8).collect());
     }
     out
 }
