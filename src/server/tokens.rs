@@ -1,65 +1,133 @@
-//! The pool's tokens: JWTs signed with HMAC-SHA256 by a key the pool keeps.
+//! Tokens: the access and ID tokens a sign-in ends with, refresh tokens,
+//! and the owner an access token speaks for.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, KeyInit, Mac};
+use std::collections::HashMap;
+
+use rand_core::CryptoRng;
 use serde_json::{Value, json};
-use sha2::Sha256;
 
+use super::Service;
+use super::devices::Device;
+use super::fault::{Fault, missing, not_authorized};
+use super::pool::Pool;
+use super::random::{random_bytes, uuid};
+use super::session::Flow;
+use crate::encoding::encode_base64;
 use crate::timestamp::Timestamp;
 
-/// A pool's signing key.
-pub(crate) struct TokenKey([u8; 32]);
+/// Token lifetime.
+const TOKEN_SECONDS: i64 = 3600;
 
-impl TokenKey {
-    pub(crate) fn new(bytes: [u8; 32]) -> Self {
-        TokenKey(bytes)
+/// What a refresh token stands for.
+pub(super) struct RefreshEntry {
+    client_id: String,
+    pool: String,
+    username: String,
+    device_key: Option<String>,
+}
+
+impl Service {
+    /// The claims of an access or ID token one of this service's pools
+    /// issued, if it verifies and has not expired.
+    pub fn verify_token(&self, token: &str, now: Timestamp) -> Option<Value> {
+        self.pools.values().find_map(|pool| pool.tokens.verify(token, now))
     }
 
-    fn mac(&self) -> Hmac<Sha256> {
-        Hmac::<Sha256>::new_from_slice(&self.0).unwrap_or_else(|_| unreachable!("HMAC takes any key"))
-    }
-
-    /// A compact JWT (`HS256`) over `claims`.
-    pub(crate) fn issue(&self, claims: &Value) -> String {
-        let header = URL_SAFE_NO_PAD.encode(json!({"alg": "HS256", "typ": "JWT"}).to_string());
-        let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
-        let mut mac = self.mac();
-        mac.update(format!("{header}.{payload}").as_bytes());
-        let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
-        format!("{header}.{payload}.{signature}")
-    }
-
-    /// The claims of a token this key signed that has not expired at `now`.
-    pub(crate) fn verify(&self, token: &str, now: Timestamp) -> Option<Value> {
-        let mut parts = token.split('.');
-        let (header, payload, signature) = (parts.next()?, parts.next()?, parts.next()?);
-        if parts.next().is_some() {
-            return None;
+    /// Tokens, and `NewDeviceMetadata` when the pool tracks devices and the
+    /// sign-in came without one it knows.
+    pub(super) fn issue_tokens<R: CryptoRng + ?Sized>(
+        &mut self,
+        flow: &Flow<'_>,
+        username: &str,
+        rng: &mut R,
+    ) -> Value {
+        let client_id = flow.client_id;
+        let pool_id = self.clients.get(client_id).map(|c| c.pool.clone()).unwrap_or_default();
+        let Some(pool) = self.pools.get_mut(&pool_id) else { return json!({}) };
+        let known_device = flow
+            .device_key
+            .clone()
+            .filter(|k| pool.devices.get(k).is_some_and(|d| d.username == username && d.verifier.is_some()));
+        if let Some(user) = pool.users.get_mut(username) {
+            user.failed_attempts = 0;
         }
-        let mut mac = self.mac();
-        mac.update(format!("{header}.{payload}").as_bytes());
-        // Constant-time comparison.
-        mac.verify_slice(&URL_SAFE_NO_PAD.decode(signature).ok()?).ok()?;
-        let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
-        (claims.get("exp")?.as_i64()? > now.unix_seconds()).then_some(claims)
+        let new_device = (pool.settings.track_devices && known_device.is_none()).then(|| {
+            let key = format!("{}_{}", pool.id.region(), uuid(rng));
+            pool.devices.insert(key.clone(), Device::new(username, &pool.group_key));
+            key
+        });
+        let device_for_tokens = known_device.clone().or(new_device.clone());
+        let mut result = pool.tokens_for(username, client_id, device_for_tokens.as_deref(), flow.now);
+        if let Some(key) = &new_device {
+            result["NewDeviceMetadata"] = json!({"DeviceKey": key, "DeviceGroupKey": pool.group_key});
+        }
+        let refresh = encode_base64(&random_bytes::<64, R>(rng));
+        result["RefreshToken"] = json!(refresh);
+        let entry = RefreshEntry {
+            client_id: client_id.to_owned(),
+            pool: pool_id,
+            username: username.to_owned(),
+            device_key: known_device,
+        };
+        self.refresh_tokens.insert(refresh, entry);
+        json!({"AuthenticationResult": result, "ChallengeParameters": {}})
+    }
+
+    /// REFRESH_TOKEN_AUTH: new access and ID tokens for a refresh token the
+    /// app client was given, bound to its device.
+    pub(super) fn refresh(
+        &mut self,
+        client_id: &str,
+        parameters: &HashMap<String, String>,
+        now: Timestamp,
+    ) -> Result<Value, Fault> {
+        let token = parameters.get("REFRESH_TOKEN").ok_or_else(|| missing("REFRESH_TOKEN"))?;
+        let entry = self
+            .refresh_tokens
+            .get(token)
+            .filter(|e| e.client_id == client_id)
+            .ok_or_else(|| not_authorized("Invalid Refresh Token"))?;
+        let (pool_id, username, device_key) = (entry.pool.clone(), entry.username.clone(), entry.device_key.clone());
+        self.check_secret_hash(client_id, &username, parameters.get("SECRET_HASH"))?;
+        if device_key.is_some() && parameters.get("DEVICE_KEY") != device_key.as_ref() {
+            return Err(not_authorized("Invalid Refresh Token"));
+        }
+        let pool = self.pools.get(&pool_id).ok_or_else(|| not_authorized("Invalid Refresh Token"))?;
+        let mut result = pool.tokens_for(&username, client_id, device_key.as_deref(), now);
+        result.as_object_mut().map(|r| r.remove("RefreshToken"));
+        Ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
+    }
+
+    /// The pool and username an access token speaks for.
+    pub(super) fn access_token_owner(&self, token: &str, now: Timestamp) -> Result<(String, String), Fault> {
+        let claims = self
+            .verify_token(token, now)
+            .filter(|c| c["token_use"] == "access")
+            .ok_or_else(|| not_authorized("Invalid Access Token"))?;
+        let pool = claims["iss"].as_str().unwrap_or_default().to_owned();
+        let username = claims["username"].as_str().unwrap_or_default().to_owned();
+        Ok((pool, username))
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_token_verifies_until_it_expires_and_not_when_altered() {
-        let key = TokenKey::new([7; 32]);
-        let token = key.issue(&json!({"sub": "u", "exp": 100}));
-        let at = |s| Timestamp::from_unix_seconds(s).expect("in range");
-        assert_eq!(key.verify(&token, at(99)).and_then(|c| c["sub"].as_str().map(str::to_owned)).as_deref(), Some("u"));
-        assert!(key.verify(&token, at(100)).is_none(), "expired");
-        assert!(TokenKey::new([8; 32]).verify(&token, at(0)).is_none(), "another key");
-        let mut altered = token.clone();
-        altered.insert(token.find('.').expect("dot") + 2, 'x');
-        assert!(key.verify(&altered, at(0)).is_none(), "altered");
+impl Pool {
+    /// Signed access and ID tokens for a user.
+    pub(super) fn tokens_for(
+        &self,
+        username: &str,
+        client_id: &str,
+        device_key: Option<&str>,
+        now: Timestamp,
+    ) -> Value {
+        let (iat, exp) = (now.unix_seconds(), now.unix_seconds() + TOKEN_SECONDS);
+        let mut access = json!({"sub": username, "username": username, "token_use": "access", "client_id": client_id, "iss": self.id.as_str(), "iat": iat, "exp": exp});
+        if let Some(key) = device_key {
+            access["device_key"] = json!(key);
+        }
+        let mut id = json!({"sub": username, "cognito:username": username, "token_use": "id", "aud": client_id, "iss": self.id.as_str(), "iat": iat, "exp": exp});
+        if let Some(email) = self.users.get(username).and_then(|u| u.attributes.get("email")) {
+            id["email"] = json!(email);
+        }
+        json!({"AccessToken": self.tokens.issue(&access), "IdToken": self.tokens.issue(&id), "ExpiresIn": TOKEN_SECONDS, "TokenType": "Bearer"})
     }
 }

@@ -1,0 +1,112 @@
+//! Remembered devices: NewDeviceMetadata's devices, ConfirmDevice and
+//! UpdateDeviceStatus, and the device SRP that stands in for a second factor.
+
+use rand_core::CryptoRng;
+use serde_json::{Value, json};
+
+use super::Service;
+use super::fault::{Fault, INCORRECT, device_not_found, fault, not_authorized};
+use super::session::{Pending, Reply};
+use super::srp::{SrpRound, parse_srp_a};
+use crate::encoding::decode_base64;
+use crate::modpow::Residue;
+use crate::srp::math::Salt;
+use crate::timestamp::Timestamp;
+use crate::wire::{ConfirmDeviceRequest, UpdateDeviceStatusRequest};
+
+/// A device a sign-in was given, confirmed once it has a verifier.
+pub(super) struct Device {
+    pub(super) username: String,
+    pub(super) group_key: String,
+    pub(super) verifier: Option<(Salt, Residue)>,
+    pub(super) remembered: bool,
+}
+
+impl Device {
+    /// A new, unconfirmed device of `username`.
+    pub(super) fn new(username: &str, group_key: &str) -> Self {
+        Device { username: username.to_owned(), group_key: group_key.to_owned(), verifier: None, remembered: false }
+    }
+}
+
+impl Service {
+    /// ConfirmDevice: stores the device's salt and verifier.
+    pub(super) fn confirm_device(&mut self, request: ConfirmDeviceRequest, now: Timestamp) -> Result<Value, Fault> {
+        let (pool_id, username) = self.access_token_owner(&request.access_token, now)?;
+        let pool = self.pools.get_mut(&pool_id).ok_or_else(|| not_authorized("Invalid Access Token"))?;
+        let always = pool.settings.always_remember_devices;
+        let device = pool.devices.get_mut(&request.device_key).filter(|d| d.username == username);
+        let device = device.ok_or_else(device_not_found)?;
+        let config = &request.device_secret_verifier_config;
+        let invalid = || fault("InvalidParameterException", "Invalid DeviceSecretVerifierConfig");
+        let verifier = decode_base64("PasswordVerifier", &config.password_verifier)
+            .ok()
+            .and_then(|v| Residue::from_be_bytes(&v))
+            .ok_or_else(invalid)?;
+        let salt = decode_base64("Salt", &config.salt).map_err(|_| invalid())?;
+        device.verifier = Some((Salt::from_unsigned_bytes(&salt), verifier));
+        device.remembered = always;
+        Ok(json!({"UserConfirmationNecessary": !always}))
+    }
+
+    /// UpdateDeviceStatus: remembered or not.
+    pub(super) fn update_device_status(
+        &mut self,
+        request: UpdateDeviceStatusRequest,
+        now: Timestamp,
+    ) -> Result<Value, Fault> {
+        let (pool_id, username) = self.access_token_owner(&request.access_token, now)?;
+        let device = self
+            .pools
+            .get_mut(&pool_id)
+            .and_then(|p| p.devices.get_mut(&request.device_key))
+            .filter(|d| d.username == username);
+        let device = device.ok_or_else(device_not_found)?;
+        device.remembered = request.device_remembered_status == "remembered";
+        Ok(json!({}))
+    }
+
+    /// DEVICE_SRP_AUTH answered with the device's SRP_A: DEVICE_PASSWORD_VERIFIER.
+    pub(super) fn answer_device_srp_auth<R: CryptoRng + ?Sized>(
+        &mut self,
+        reply: &Reply<'_>,
+        username: String,
+        device_key: String,
+        rng: &mut R,
+    ) -> Result<Value, Fault> {
+        if reply.responses.get("DEVICE_KEY") != Some(&device_key) {
+            return Err(not_authorized("Invalid device key given."));
+        }
+        let a = parse_srp_a(reply.responses.get("SRP_A"))?;
+        let (_, pool) = self.client(reply.flow.client_id)?;
+        let device = pool.devices.get(&device_key).ok_or_else(device_not_found)?;
+        let (salt, verifier) = device.verifier.clone().ok_or_else(|| not_authorized("Device is not confirmed."))?;
+        let srp = SrpRound::start(a, verifier, rng);
+        let mut parameters = srp.challenge_parameters(&salt);
+        parameters["USERNAME"] = json!(username);
+        parameters["DEVICE_KEY"] = json!(device_key);
+        let flow = reply.flow.with_device(Some(device_key.clone())).with_custom(false);
+        let pending = Pending::DevicePasswordVerifier { username, device_key, srp };
+        Ok(self.challenge(&flow, "DEVICE_PASSWORD_VERIFIER", parameters, pending, rng))
+    }
+
+    /// DEVICE_PASSWORD_VERIFIER: the device's proof, then the tokens (a
+    /// remembered device stands in for the second factor).
+    pub(super) fn answer_device_password_verifier<R: CryptoRng + ?Sized>(
+        &mut self,
+        reply: &Reply<'_>,
+        username: String,
+        device_key: String,
+        srp: SrpRound,
+        rng: &mut R,
+    ) -> Result<Value, Fault> {
+        let (_, pool) = self.client(reply.flow.client_id)?;
+        let group_key = pool.devices.get(&device_key).map(|d| d.group_key.clone()).unwrap_or_default();
+        if reply.responses.get("DEVICE_KEY") != Some(&device_key)
+            || !srp.accepts(&group_key, &device_key, reply.responses, reply.flow.now)
+        {
+            return Err(not_authorized(INCORRECT));
+        }
+        Ok(self.issue_tokens(&reply.flow.with_device(Some(device_key)), &username, rng))
+    }
+}
