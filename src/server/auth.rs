@@ -3,6 +3,7 @@
 
 use rand_core::CryptoRng;
 use serde_json::{Value, json};
+use subtle::ConstantTimeEq;
 
 use super::Service;
 use super::fault::{Fault, INCORRECT, fault, missing, not_authorized};
@@ -14,8 +15,8 @@ use crate::srp::math;
 use crate::timestamp::Timestamp;
 use crate::wire::InitiateAuthRequest;
 
-/// Wrong passwords before a user is locked out.
-pub(super) const MAX_FAILED_ATTEMPTS: u32 = 5;
+/// What a locked-out user is told.
+pub(super) const PASSWORD_ATTEMPTS_EXCEEDED: &str = "Password attempts exceeded";
 
 impl Service {
     /// InitiateAuth: checks the app client and SECRET_HASH, then starts the flow.
@@ -51,7 +52,7 @@ impl Service {
                 self.next_challenge(&start.with_device(None).with_custom(true), &username, rng)
             }
             ("USER_PASSWORD_AUTH", _, _) | ("USER_AUTH", _, Some("PASSWORD")) => {
-                let username = self.check_password(&client_id, &typed, parameters.get("PASSWORD"))?;
+                let username = self.check_password(&client_id, &typed, parameters.get("PASSWORD"), now)?;
                 self.after_password(&start, &username, rng)
             }
             ("USER_AUTH", _, Some(otp @ ("EMAIL_OTP" | "SMS_OTP"))) => {
@@ -120,30 +121,41 @@ impl Service {
 
     /// Checks a password sent in the clear (USER_PASSWORD_AUTH, USER_AUTH
     /// PASSWORD) against the stored verifier; returns the pool username.
+    /// An unknown user's password is checked against a decoy verifier, so
+    /// the answer takes the same work.
     pub(super) fn check_password(
         &mut self,
         client_id: &str,
         typed: &str,
         password: Option<&String>,
+        now: Timestamp,
     ) -> Result<String, Fault> {
         let password = Password::from(password.map(String::as_str).unwrap_or_default());
         let (_, pool) = self.client(client_id)?;
-        let username = pool.resolve(typed).ok_or_else(|| not_authorized(INCORRECT))?;
-        let user = pool.users.get(&username).ok_or_else(|| not_authorized(INCORRECT))?;
-        if user.failed_attempts >= MAX_FAILED_ATTEMPTS {
-            return Err(not_authorized("Password attempts exceeded"));
+        let username = pool.resolve(typed);
+        let user = username.as_ref().and_then(|u| pool.users.get(u));
+        if user.is_some_and(|u| u.lockout.is_locked(now.unix_seconds())) {
+            return Err(not_authorized(PASSWORD_ATTEMPTS_EXCEEDED));
         }
-        let x = math::compute_x(&user.salt, pool.id.pool_name(), &username, password.as_bytes());
-        if pow_g(&math::exponent_256(&x)) != user.verifier {
-            return Err(self.failed_attempt(client_id, &username));
+        let (salt, verifier) = match user {
+            Some(user) => (user.salt.clone(), user.verifier.clone()),
+            None => pool.decoy(typed),
+        };
+        let id = username.as_deref().unwrap_or(typed);
+        let x = math::compute_x(&salt, pool.id.pool_name(), id, password.as_bytes());
+        let computed = pow_g(&math::exponent_256(&x));
+        let right = bool::from(computed.limbs()[..].ct_eq(&verifier.limbs()[..]));
+        match username {
+            Some(username) if right => Ok(username),
+            Some(username) => Err(self.failed_attempt(client_id, &username, now)),
+            None => Err(not_authorized(INCORRECT)),
         }
-        Ok(username)
     }
 
     /// Counts a wrong password and answers as Cognito does.
-    pub(super) fn failed_attempt(&mut self, client_id: &str, username: &str) -> Fault {
+    pub(super) fn failed_attempt(&mut self, client_id: &str, username: &str, now: Timestamp) -> Fault {
         if let Some(user) = self.pool_mut(client_id).and_then(|p| p.users.get_mut(username)) {
-            user.failed_attempts += 1;
+            user.lockout.fail(now.unix_seconds());
         }
         not_authorized(INCORRECT)
     }
@@ -160,15 +172,17 @@ mod tests {
     fn a_clear_password_is_checked_against_the_verifier() {
         let mut rng = rand::rng();
         let mut service = Service::new();
+        let now = Timestamp::from_unix_seconds(1_764_000_000).expect("in range");
         let pool = service.create_user_pool("eu-west-1", PoolSettings::default(), &mut rng);
         let app = service.create_app_client(&pool, false, &mut rng);
         service
             .admin_create_user(&pool, "alice", HashMap::new(), &Password::from("pw-123456"), true, &mut rng)
             .expect("created");
         assert_eq!(
-            service.check_password(&app.client_id, "alice", Some(&"pw-123456".to_owned())).ok().as_deref(),
+            service.check_password(&app.client_id, "alice", Some(&"pw-123456".to_owned()), now).ok().as_deref(),
             Some("alice")
         );
-        assert!(service.check_password(&app.client_id, "alice", Some(&"wrong".to_owned())).is_err());
+        assert!(service.check_password(&app.client_id, "alice", Some(&"wrong".to_owned()), now).is_err());
+        assert!(service.check_password(&app.client_id, "bob", Some(&"pw-123456".to_owned()), now).is_err());
     }
 }

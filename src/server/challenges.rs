@@ -6,7 +6,7 @@ use rand_core::CryptoRng;
 use serde_json::{Value, json};
 
 use super::Service;
-use super::auth::MAX_FAILED_ATTEMPTS;
+use super::auth::PASSWORD_ATTEMPTS_EXCEEDED;
 use super::fault::{Fault, INCORRECT, device_not_found, fault, missing, not_authorized};
 use super::pool::{MfaConfiguration, make_verifier};
 use super::session::{Flow, Pending, Reply};
@@ -31,6 +31,7 @@ impl Service {
         let username = responses.get("USERNAME").ok_or_else(|| missing("USERNAME"))?;
         self.check_secret_hash(&request.client_id, username, responses.get("SECRET_HASH"))?;
         let (reply, pending) = Reply::new(id, session, &request.client_id, responses, now);
+        self.check_reply_owner(&reply, &pending)?;
         match pending {
             Pending::PasswordVerifier { username, srp } => self.answer_password_verifier(reply, username, srp, rng),
             Pending::DeviceSrpAuth { username, device_key } => {
@@ -44,11 +45,31 @@ impl Service {
             }
             Pending::SelectMfaType { username, options } => self.answer_select_mfa_type(&reply, username, options, rng),
             Pending::NewPasswordRequired { username } => self.answer_new_password(&reply, username, rng),
-            Pending::MfaSetup { username, secret, verified } => {
-                self.answer_mfa_setup(&reply, username, secret.filter(|_| verified), rng)
+            Pending::MfaSetup { username, secret, verified_step } => {
+                self.answer_mfa_setup(&reply, username, secret.zip(verified_step), rng)
             }
             Pending::Custom { username, answer } => self.answer_custom(&reply, username, answer, rng),
             Pending::SelectChallenge { username, typed } => self.answer_select_challenge(&reply, username, typed, rng),
+        }
+    }
+
+    /// Checks that the answer speaks for the session's user: its `USERNAME`
+    /// is the one the challenge showed (or another name of the same user),
+    /// and a `DEVICE_KEY` it carries is one of that user's devices.
+    /// PASSWORD_VERIFIER checks its DEVICE_KEY itself, keeping the session.
+    fn check_reply_owner(&self, reply: &Reply<'_>, pending: &Pending) -> Result<(), Fault> {
+        let (_, pool) = self.client(reply.flow.client_id)?;
+        let given = reply.field("USERNAME");
+        let user = pending.username();
+        if given != reply.username && (user.is_none() || pool.resolve(given).as_deref() != user) {
+            return Err(not_authorized(INCORRECT));
+        }
+        if matches!(pending, Pending::PasswordVerifier { .. }) {
+            return Ok(());
+        }
+        match reply.responses.get("DEVICE_KEY") {
+            Some(key) if user.is_none_or(|u| !pool.owns_device(u, key)) => Err(device_not_found()),
+            _ => Ok(()),
         }
     }
 
@@ -65,20 +86,23 @@ impl Service {
         let device_key = reply.responses.get("DEVICE_KEY").cloned();
         let (_, pool) = self.client(reply.flow.client_id)?;
         if let Some(key) = &device_key
-            && user.as_ref().is_none_or(|u| pool.devices.get(key).is_none_or(|d| &d.username != u))
+            && user.as_ref().is_none_or(|u| !pool.owns_device(u, key))
         {
             self.restore_session(reply, Pending::PasswordVerifier { username: user, srp });
             return Err(device_not_found());
         }
-        let Some(user) = user else { return Err(not_authorized(INCORRECT)) };
-        if pool.users.get(&user).is_some_and(|u| u.failed_attempts >= MAX_FAILED_ATTEMPTS) {
-            return Err(not_authorized("Password attempts exceeded"));
+        let now = reply.flow.now;
+        if user.as_ref().and_then(|u| pool.users.get(u)).is_some_and(|u| u.lockout.is_locked(now.unix_seconds())) {
+            return Err(not_authorized(PASSWORD_ATTEMPTS_EXCEEDED));
         }
-        if !srp.accepts(pool.id.pool_name(), &user, reply.responses, reply.flow.now) || reply.field("USERNAME") != user
-        {
-            return Err(self.failed_attempt(reply.flow.client_id, &user));
+        // An unknown user's decoy round is checked like a real one: the same work, then refused.
+        let id = user.as_deref().unwrap_or(&reply.username);
+        let proven = srp.accepts(pool.id.pool_name(), id, reply.responses, now);
+        match user {
+            Some(user) if proven => self.after_password(&reply.flow.with_device(device_key), &user, rng),
+            Some(user) => Err(self.failed_attempt(reply.flow.client_id, &user, now)),
+            None => Err(not_authorized(INCORRECT)),
         }
-        self.after_password(&reply.flow.with_device(device_key), &user, rng)
     }
 
     /// NEW_PASSWORD_REQUIRED: the new password replaces the temporary one.
@@ -120,7 +144,7 @@ impl Service {
         match reply.responses.get("ANSWER").map(String::as_str) {
             Some("PASSWORD_SRP") => self.start_password_verifier(&flow, &typed, reply.responses.get("SRP_A"), rng),
             Some("PASSWORD") => {
-                let user = self.check_password(flow.client_id, &typed, reply.responses.get("PASSWORD"))?;
+                let user = self.check_password(flow.client_id, &typed, reply.responses.get("PASSWORD"), flow.now)?;
                 self.after_password(&flow, &user, rng)
             }
             Some(otp @ ("EMAIL_OTP" | "SMS_OTP")) => {
@@ -141,6 +165,9 @@ impl Service {
     ) -> Result<Value, Fault> {
         let (_, pool) = self.client(flow.client_id)?;
         let user = pool.users.get(username).ok_or_else(|| not_authorized(INCORRECT))?;
+        if flow.device_key.as_ref().is_some_and(|key| !pool.owns_device(username, key)) {
+            return Err(device_not_found());
+        }
         if user.temporary {
             let parameters = json!({"USERNAME": username, "requiredAttributes": "[]", "userAttributes": json!(user.attributes).to_string()});
             let pending = Pending::NewPasswordRequired { username: username.to_owned() };
@@ -166,7 +193,7 @@ impl Service {
             .device_key
             .as_ref()
             .and_then(|k| pool.devices.get(k))
-            .is_some_and(|d| d.remembered && d.verifier.is_some());
+            .is_some_and(|d| d.username == username && d.remembered && d.verifier.is_some());
         let mut factors = Vec::new();
         if pool.settings.mfa != MfaConfiguration::Off {
             factors.extend(user.totp_secret.is_some().then_some("SOFTWARE_TOKEN_MFA"));
@@ -188,7 +215,7 @@ impl Service {
             self.code_challenge(&flow, username, factor, rng)
         } else if required {
             let parameters = json!({"USERNAME": username, "MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\",\"EMAIL_OTP\"]"});
-            let pending = Pending::MfaSetup { username: owned, secret: None, verified: false };
+            let pending = Pending::MfaSetup { username: owned, secret: None, verified_step: None };
             Ok(self.challenge(&flow, "MFA_SETUP", parameters, pending, rng))
         } else {
             Ok(self.issue_tokens(&flow, username, rng))

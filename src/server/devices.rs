@@ -5,14 +5,23 @@ use rand_core::CryptoRng;
 use serde_json::{Value, json};
 
 use super::Service;
-use super::fault::{Fault, INCORRECT, device_not_found, fault, not_authorized};
+use super::fault::{Fault, INCORRECT, device_not_found, fault, missing, not_authorized};
+use super::pool::Pool;
 use super::session::{Pending, Reply};
 use super::srp::{SrpRound, parse_srp_a};
 use crate::encoding::decode_base64;
 use crate::modpow::Residue;
 use crate::srp::math::Salt;
 use crate::timestamp::Timestamp;
-use crate::wire::{ConfirmDeviceRequest, UpdateDeviceStatusRequest};
+use crate::wire::{ConfirmDeviceRequest, DeviceSecretVerifierConfigType, UpdateDeviceStatusRequest};
+
+/// ForgetDevice's request.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct ForgetDeviceRequest {
+    access_token: Option<String>,
+    device_key: String,
+}
 
 /// A device a sign-in was given, confirmed once it has a verifier.
 pub(super) struct Device {
@@ -29,6 +38,30 @@ impl Device {
     }
 }
 
+/// `DeviceSecretVerifierConfig`: a verifier `1 < v < N` (0 or 1 would make
+/// the device's S the same whatever its password) and a salt that is not empty.
+fn parse_verifier_config(config: &DeviceSecretVerifierConfigType) -> Result<(Salt, Residue), Fault> {
+    let invalid =
+        |what: &str| fault("InvalidParameterException", format!("Invalid DeviceSecretVerifierConfig: {what}"));
+    let verifier = decode_base64("PasswordVerifier", &config.password_verifier)
+        .ok()
+        .and_then(|v| Residue::from_be_bytes(&v))
+        .filter(|v| *v != Residue::zero() && *v != Residue::one())
+        .ok_or_else(|| invalid("PasswordVerifier must be Base64 of a number above 1 and below N"))?;
+    let salt = decode_base64("Salt", &config.salt)
+        .ok()
+        .filter(|salt| !salt.is_empty())
+        .ok_or_else(|| invalid("Salt must be Base64 of at least one byte"))?;
+    Ok((Salt::from_unsigned_bytes(&salt), verifier))
+}
+
+impl Pool {
+    /// Whether `device_key` is one of `username`'s devices.
+    pub(super) fn owns_device(&self, username: &str, device_key: &str) -> bool {
+        self.devices.get(device_key).is_some_and(|d| d.username == username)
+    }
+}
+
 impl Service {
     /// ConfirmDevice: stores the device's salt and verifier.
     pub(super) fn confirm_device(&mut self, request: ConfirmDeviceRequest, now: Timestamp) -> Result<Value, Fault> {
@@ -37,14 +70,7 @@ impl Service {
         let always = pool.settings.always_remember_devices;
         let device = pool.devices.get_mut(&request.device_key).filter(|d| d.username == username);
         let device = device.ok_or_else(device_not_found)?;
-        let config = &request.device_secret_verifier_config;
-        let invalid = || fault("InvalidParameterException", "Invalid DeviceSecretVerifierConfig");
-        let verifier = decode_base64("PasswordVerifier", &config.password_verifier)
-            .ok()
-            .and_then(|v| Residue::from_be_bytes(&v))
-            .ok_or_else(invalid)?;
-        let salt = decode_base64("Salt", &config.salt).map_err(|_| invalid())?;
-        device.verifier = Some((Salt::from_unsigned_bytes(&salt), verifier));
+        device.verifier = Some(parse_verifier_config(&request.device_secret_verifier_config)?);
         device.remembered = always;
         Ok(json!({"UserConfirmationNecessary": !always}))
     }
@@ -66,6 +92,19 @@ impl Service {
         Ok(json!({}))
     }
 
+    /// ForgetDevice: the device is gone, and the refresh tokens issued with it.
+    pub(super) fn forget_device(&mut self, request: ForgetDeviceRequest, now: Timestamp) -> Result<Value, Fault> {
+        let token = request.access_token.as_deref().ok_or_else(|| missing("AccessToken"))?;
+        let (pool_id, username) = self.access_token_owner(token, now)?;
+        let pool = self.pools.get_mut(&pool_id).ok_or_else(|| not_authorized("Invalid Access Token"))?;
+        if !pool.owns_device(&username, &request.device_key) {
+            return Err(device_not_found());
+        }
+        pool.devices.remove(&request.device_key);
+        self.revoke_device_tokens(&pool_id, &request.device_key);
+        Ok(json!({}))
+    }
+
     /// DEVICE_SRP_AUTH answered with the device's SRP_A: DEVICE_PASSWORD_VERIFIER.
     pub(super) fn answer_device_srp_auth<R: CryptoRng + ?Sized>(
         &mut self,
@@ -79,7 +118,7 @@ impl Service {
         }
         let a = parse_srp_a(reply.responses.get("SRP_A"))?;
         let (_, pool) = self.client(reply.flow.client_id)?;
-        let device = pool.devices.get(&device_key).ok_or_else(device_not_found)?;
+        let device = pool.devices.get(&device_key).filter(|d| d.username == username).ok_or_else(device_not_found)?;
         let (salt, verifier) = device.verifier.clone().ok_or_else(|| not_authorized("Device is not confirmed."))?;
         let srp = SrpRound::start(a, verifier, rng);
         let mut parameters = srp.challenge_parameters(&salt);
@@ -101,7 +140,8 @@ impl Service {
         rng: &mut R,
     ) -> Result<Value, Fault> {
         let (_, pool) = self.client(reply.flow.client_id)?;
-        let group_key = pool.devices.get(&device_key).map(|d| d.group_key.clone()).unwrap_or_default();
+        let device = pool.devices.get(&device_key).filter(|d| d.username == username).ok_or_else(device_not_found)?;
+        let group_key = device.group_key.clone();
         if reply.responses.get("DEVICE_KEY") != Some(&device_key)
             || !srp.accepts(&group_key, &device_key, reply.responses, reply.flow.now)
         {

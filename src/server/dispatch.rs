@@ -42,6 +42,7 @@ impl Service {
             "RespondToAuthChallenge" => self.respond(parse(body)?, now, rng),
             "ConfirmDevice" => self.confirm_device(parse(body)?, now),
             "UpdateDeviceStatus" => self.update_device_status(parse(body)?, now),
+            "ForgetDevice" => self.forget_device(parse(body)?, now),
             "AssociateSoftwareToken" => self.associate_software_token(parse(body)?, now, rng),
             "VerifySoftwareToken" => self.verify_software_token(parse(body)?, now, rng),
             _ => Err(fault("UnknownOperationException", "")),

@@ -14,6 +14,8 @@ use crate::wire::{AssociateSoftwareTokenRequest, VerifySoftwareTokenRequest};
 
 /// Wrong MFA codes a session takes.
 const MAX_CODE_ATTEMPTS: u32 = 3;
+/// RFC 6238's time step, as authenticator apps use it.
+const TOTP_STEP_SECONDS: i64 = 30;
 
 /// A one-time code the service "sent": tests and apps read it from
 /// [`Service::take_outbox`].
@@ -76,11 +78,18 @@ impl Service {
         let (_, pool) = self.client(reply.flow.client_id)?;
         let right = match &code {
             Some(sent) => bool::from(sent.as_bytes().ct_eq(given.as_bytes())),
-            None => totp::verify(
-                pool.users.get(&username).and_then(|u| u.totp_secret.as_deref()).unwrap_or_default(),
-                given,
-                reply.flow.now,
-            ),
+            None => {
+                let user = pool.users.get(&username);
+                let secret = user.and_then(|u| u.totp_secret.as_deref()).unwrap_or_default();
+                let last = user.and_then(|u| u.totp_last_step);
+                let step = totp_step(secret, given, reply.flow.now).filter(|step| last.is_none_or(|last| *step > last));
+                if let Some(step) = step
+                    && let Some(user) = self.pool_mut(reply.flow.client_id).and_then(|p| p.users.get_mut(&username))
+                {
+                    user.totp_last_step = Some(step);
+                }
+                step.is_some()
+            }
         };
         if !right {
             if attempts + 1 < MAX_CODE_ATTEMPTS {
@@ -115,12 +124,12 @@ impl Service {
         &mut self,
         reply: &Reply<'_>,
         username: String,
-        verified_secret: Option<Vec<u8>>,
+        verified: Option<(Vec<u8>, i64)>,
         rng: &mut R,
     ) -> Result<Value, Fault> {
-        if let Some(secret) = verified_secret {
+        if let Some((secret, step)) = verified {
             if let Some(u) = self.pool_mut(reply.flow.client_id).and_then(|p| p.users.get_mut(&username)) {
-                u.totp_secret = Some(secret);
+                (u.totp_secret, u.totp_last_step) = (Some(secret), Some(step));
             }
             return Ok(self.issue_tokens(&reply.flow, &username, rng));
         }
@@ -156,8 +165,8 @@ impl Service {
         let mut session = self.setup_session(request.session.as_ref(), now)?;
         let secret = random_bytes::<20, R>(rng).to_vec();
         let code = totp::base32(&secret);
-        if let Pending::MfaSetup { secret: slot, verified, .. } = &mut session.pending {
-            (*slot, *verified) = (Some(secret), false);
+        if let Pending::MfaSetup { secret: slot, verified_step, .. } = &mut session.pending {
+            (*slot, *verified_step) = (Some(secret), None);
         }
         let id = self.new_session(session, rng);
         Ok(json!({"SecretCode": code, "Session": id}))
@@ -171,18 +180,37 @@ impl Service {
         rng: &mut R,
     ) -> Result<Value, Fault> {
         let mut session = self.setup_session(request.session.as_ref(), now)?;
-        let Pending::MfaSetup { secret: Some(secret), verified, .. } = &mut session.pending else {
+        let Pending::MfaSetup { secret: Some(secret), verified_step, .. } = &mut session.pending else {
             return Err(fault("InvalidParameterException", "No software token was associated"));
         };
-        if !totp::verify(secret, &request.user_code, now) {
+        let Some(step) = totp_step(secret, &request.user_code, now) else {
             let id = request.session.clone().unwrap_or_default();
             self.sessions.insert(id, session);
             return Err(fault("EnableSoftwareTokenMFAException", "Code mismatch"));
-        }
-        *verified = true;
+        };
+        *verified_step = Some(step);
         let id = self.new_session(session, rng);
         Ok(json!({"Status": "SUCCESS", "Session": id}))
     }
+}
+
+/// The time step whose TOTP code `code` is, if it is the code for `now` or
+/// one step either side (clock drift). Each comparison is in constant time.
+fn totp_step(secret: &[u8], code: &str, now: Timestamp) -> Option<i64> {
+    if !totp::verify(secret, code, now) {
+        return None;
+    }
+    let secret_code = totp::base32(secret);
+    let step = now.unix_seconds().div_euclid(TOTP_STEP_SECONDS);
+    let mut matched = None;
+    for candidate in step - 1..=step + 1 {
+        let at = Timestamp::from_unix_seconds(candidate * TOTP_STEP_SECONDS)?;
+        let expected = totp::totp(&secret_code, at)?;
+        if bool::from(expected.as_bytes().ct_eq(code.as_bytes())) {
+            matched = Some(candidate);
+        }
+    }
+    matched
 }
 
 /// The response member that carries a code challenge's answer.

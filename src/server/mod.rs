@@ -40,6 +40,7 @@ mod devices;
 mod dispatch;
 mod fault;
 mod jwt;
+mod lockout;
 mod mfa;
 mod pool;
 mod random;
@@ -65,7 +66,7 @@ pub struct Service {
     pools: HashMap<String, pool::Pool>,
     clients: HashMap<String, pool::Client>,
     sessions: HashMap<String, session::Session>,
-    refresh_tokens: HashMap<String, tokens::RefreshEntry>,
+    refresh_tokens: HashMap<tokens::RefreshKey, tokens::RefreshEntry>,
     outbox: Vec<Message>,
     custom_challenges: HashMap<String, CustomChallengeHook>,
 }

@@ -2,6 +2,7 @@
 //! them up (what the admin API and the console do in Cognito).
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use rand_core::CryptoRng;
 use subtle::ConstantTimeEq;
@@ -9,6 +10,7 @@ use subtle::ConstantTimeEq;
 use super::devices::Device;
 use super::fault::{Fault, fault, not_authorized, service_error};
 use super::jwt::TokenKey;
+use super::lockout::Lockout;
 use super::random::{ALNUM, LOWER_ALNUM, random_bytes, random_id};
 use super::{Service, totp};
 use crate::flow::ServiceError;
@@ -33,7 +35,7 @@ pub enum MfaConfiguration {
 }
 
 /// A user pool's settings.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct PoolSettings {
     /// Issue `NewDeviceMetadata` so clients can remember devices; a
@@ -46,6 +48,20 @@ pub struct PoolSettings {
     pub mfa: MfaConfiguration,
     /// Users may sign in with their `email` attribute.
     pub email_alias: bool,
+    /// How long a refresh token is good for (Cognito's default: 30 days).
+    pub refresh_token_validity: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            track_devices: false,
+            always_remember_devices: false,
+            mfa: MfaConfiguration::Off,
+            email_alias: false,
+            refresh_token_validity: Duration::from_secs(30 * 24 * 3600),
+        }
+    }
 }
 
 impl PoolSettings {
@@ -56,12 +72,19 @@ impl PoolSettings {
             always_remember_devices: true,
             mfa: MfaConfiguration::Optional,
             email_alias: true,
+            ..PoolSettings::default()
         }
     }
 
     /// These settings with another MFA configuration.
     pub fn with_mfa(mut self, mfa: MfaConfiguration) -> Self {
         self.mfa = mfa;
+        self
+    }
+
+    /// These settings with refresh tokens good for `validity`.
+    pub fn with_refresh_token_validity(mut self, validity: Duration) -> Self {
+        self.refresh_token_validity = validity;
         self
     }
 
@@ -89,7 +112,9 @@ pub(super) struct User {
     pub(super) totp_secret: Option<Vec<u8>>,
     pub(super) sms_mfa: bool,
     pub(super) email_mfa: bool,
-    pub(super) failed_attempts: u32,
+    pub(super) lockout: Lockout,
+    /// The last time step whose TOTP code was accepted: each is taken once.
+    pub(super) totp_last_step: Option<i64>,
 }
 
 pub(super) struct Pool {
@@ -181,7 +206,8 @@ impl Service {
             totp_secret: None,
             sms_mfa: false,
             email_mfa: false,
-            failed_attempts: 0,
+            lockout: Lockout::default(),
+            totp_last_step: None,
         };
         pool.users.insert(username.to_owned(), user);
         Ok(())
@@ -262,12 +288,29 @@ impl Pool {
 
     /// A salt and verifier for a user who does not exist, the same for the
     /// same name every time, so the challenge looks like a real one.
+    ///
+    /// The verifier never leaves the server (B = k·v + g^b hides it), so it
+    /// is keyed random bytes below N rather than a power of g: what follows
+    /// it (B, then the proof's check) is the same work as for a real user,
+    /// and no more.
     pub(super) fn decoy(&self, typed: &str) -> (Salt, Residue) {
         use hmac::{Hmac, KeyInit, Mac};
-        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&self.decoy_key).unwrap_or_else(|_| unreachable!("any key"));
-        mac.update(typed.as_bytes());
-        let digest: [u8; 32] = mac.finalize().into_bytes().into();
-        (Salt::from_unsigned_bytes(&digest[..16]), pow_g(&math::exponent_256(&digest)))
+        let block = |label: u8| -> [u8; 32] {
+            let mut mac =
+                Hmac::<sha2::Sha256>::new_from_slice(&self.decoy_key).unwrap_or_else(|_| unreachable!("any key"));
+            mac.update(&[label]);
+            mac.update(typed.as_bytes());
+            mac.finalize().into_bytes().into()
+        };
+        let salt = Salt::from_unsigned_bytes(&block(0)[..16]);
+        let mut bytes = [0u8; crate::group::N_BYTES_LEN];
+        for (label, chunk) in (1..).zip(bytes.chunks_mut(32)) {
+            chunk.copy_from_slice(&block(label));
+        }
+        // Below 2^3071 < N.
+        bytes[0] &= 0x7f;
+        let verifier = Residue::from_be_bytes(&bytes).unwrap_or_else(|| unreachable!("below N"));
+        (salt, verifier)
     }
 }
 

@@ -73,10 +73,12 @@ pub(super) enum Pending {
     NewPasswordRequired {
         username: String,
     },
+    /// MFA_SETUP: the associated secret, and the TOTP step of the code
+    /// VerifySoftwareToken accepted.
     MfaSetup {
         username: String,
         secret: Option<Vec<u8>>,
-        verified: bool,
+        verified_step: Option<i64>,
     },
     Custom {
         username: String,
@@ -88,8 +90,28 @@ pub(super) enum Pending {
     },
 }
 
+impl Pending {
+    /// The pool username the session is for; `None` for an unknown user.
+    pub(super) fn username(&self) -> Option<&str> {
+        match self {
+            Pending::PasswordVerifier { username, .. } | Pending::SelectChallenge { username, .. } => {
+                username.as_deref()
+            }
+            Pending::DeviceSrpAuth { username, .. }
+            | Pending::DevicePasswordVerifier { username, .. }
+            | Pending::Code { username, .. }
+            | Pending::SelectMfaType { username, .. }
+            | Pending::NewPasswordRequired { username }
+            | Pending::MfaSetup { username, .. }
+            | Pending::Custom { username, .. } => Some(username),
+        }
+    }
+}
+
 pub(super) struct Session {
     pub(super) client_id: String,
+    /// The `USERNAME` the challenge showed, which the answer must give back.
+    pub(super) username: String,
     pub(super) challenge: &'static str,
     pub(super) pending: Pending,
     pub(super) expires: i64,
@@ -117,6 +139,7 @@ impl Service {
     ) -> Value {
         let session = Session {
             client_id: flow.client_id.to_owned(),
+            username: parameters["USERNAME"].as_str().unwrap_or_default().to_owned(),
             challenge: name,
             pending,
             expires: flow.now.unix_seconds() + SESSION_SECONDS,
@@ -154,6 +177,7 @@ impl Service {
 /// it continues, and the client's ChallengeResponses.
 pub(super) struct Reply<'a> {
     pub(super) id: String,
+    pub(super) username: String,
     pub(super) challenge: &'static str,
     pub(super) expires: i64,
     pub(super) flow: Flow<'a>,
@@ -170,7 +194,14 @@ impl<'a> Reply<'a> {
         now: Timestamp,
     ) -> (Self, Pending) {
         let flow = Flow { client_id, device_key: session.device_key, custom: session.custom, now };
-        let reply = Reply { id, challenge: session.challenge, expires: session.expires, flow, responses };
+        let reply = Reply {
+            id,
+            username: session.username,
+            challenge: session.challenge,
+            expires: session.expires,
+            flow,
+            responses,
+        };
         (reply, session.pending)
     }
 
@@ -186,6 +217,7 @@ impl Service {
     pub(super) fn restore_session(&mut self, reply: Reply<'_>, pending: Pending) {
         let session = Session {
             client_id: reply.flow.client_id.to_owned(),
+            username: reply.username,
             challenge: reply.challenge,
             pending,
             expires: reply.expires,

@@ -1,10 +1,15 @@
 //! Tokens: the access and ID tokens a sign-in ends with, refresh tokens,
 //! and the owner an access token speaks for.
+//!
+//! Refresh tokens are kept as their SHA-256 digests, never in the clear;
+//! each expires after the pool's `refresh_token_validity` and goes with the
+//! device it was issued with (ForgetDevice).
 
 use std::collections::HashMap;
 
 use rand_core::CryptoRng;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 use super::Service;
 use super::devices::Device;
@@ -18,12 +23,31 @@ use crate::timestamp::Timestamp;
 /// Token lifetime.
 const TOKEN_SECONDS: i64 = 3600;
 
+/// A refresh token as the service keeps it: its SHA-256.
+pub(super) type RefreshKey = [u8; 32];
+
 /// What a refresh token stands for.
 pub(super) struct RefreshEntry {
     client_id: String,
     pool: String,
     username: String,
-    device_key: Option<String>,
+    /// The device the sign-in was given or came with; the token goes with it.
+    device: Option<String>,
+    /// Whether REFRESH_TOKEN_AUTH must name the device (a remembered one signed in).
+    device_required: bool,
+    expires: i64,
+}
+
+impl RefreshEntry {
+    /// Whether the entry was issued with `device_key`.
+    pub(super) fn is_for_device(&self, pool: &str, device_key: &str) -> bool {
+        self.pool == pool && self.device.as_deref() == Some(device_key)
+    }
+}
+
+/// The key a refresh token is kept under.
+fn refresh_key(token: &str) -> RefreshKey {
+    Sha256::digest(token.as_bytes()).into()
 }
 
 impl Service {
@@ -49,7 +73,7 @@ impl Service {
             .clone()
             .filter(|k| pool.devices.get(k).is_some_and(|d| d.username == username && d.verifier.is_some()));
         if let Some(user) = pool.users.get_mut(username) {
-            user.failed_attempts = 0;
+            user.lockout.succeed();
         }
         let new_device = (pool.settings.track_devices && known_device.is_none()).then(|| {
             let key = format!("{}_{}", pool.id.region(), uuid(rng));
@@ -61,33 +85,41 @@ impl Service {
         if let Some(key) = &new_device {
             result["NewDeviceMetadata"] = json!({"DeviceKey": key, "DeviceGroupKey": pool.group_key});
         }
+        let validity = i64::try_from(pool.settings.refresh_token_validity.as_secs()).unwrap_or(i64::MAX);
         let refresh = encode_base64(&random_bytes::<64, R>(rng));
         result["RefreshToken"] = json!(refresh);
         let entry = RefreshEntry {
             client_id: client_id.to_owned(),
             pool: pool_id,
             username: username.to_owned(),
-            device_key: known_device,
+            device: device_for_tokens,
+            device_required: known_device.is_some(),
+            expires: flow.now.unix_seconds().saturating_add(validity),
         };
-        self.refresh_tokens.insert(refresh, entry);
+        self.refresh_tokens.insert(refresh_key(&refresh), entry);
         json!({"AuthenticationResult": result, "ChallengeParameters": {}})
     }
 
     /// REFRESH_TOKEN_AUTH: new access and ID tokens for a refresh token the
-    /// app client was given, bound to its device.
+    /// app client was given, bound to its device, until it expires.
     pub(super) fn refresh(
         &mut self,
         client_id: &str,
         parameters: &HashMap<String, String>,
         now: Timestamp,
     ) -> Result<Value, Fault> {
-        let token = parameters.get("REFRESH_TOKEN").ok_or_else(|| missing("REFRESH_TOKEN"))?;
+        let key = refresh_key(parameters.get("REFRESH_TOKEN").ok_or_else(|| missing("REFRESH_TOKEN"))?);
         let entry = self
             .refresh_tokens
-            .get(token)
+            .get(&key)
             .filter(|e| e.client_id == client_id)
             .ok_or_else(|| not_authorized("Invalid Refresh Token"))?;
-        let (pool_id, username, device_key) = (entry.pool.clone(), entry.username.clone(), entry.device_key.clone());
+        if entry.expires <= now.unix_seconds() {
+            self.refresh_tokens.remove(&key);
+            return Err(not_authorized("Refresh Token has expired"));
+        }
+        let device_key = entry.device.clone().filter(|_| entry.device_required);
+        let (pool_id, username) = (entry.pool.clone(), entry.username.clone());
         self.check_secret_hash(client_id, &username, parameters.get("SECRET_HASH"))?;
         if device_key.is_some() && parameters.get("DEVICE_KEY") != device_key.as_ref() {
             return Err(not_authorized("Invalid Refresh Token"));
@@ -96,6 +128,11 @@ impl Service {
         let mut result = pool.tokens_for(&username, client_id, device_key.as_deref(), now);
         result.as_object_mut().map(|r| r.remove("RefreshToken"));
         Ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
+    }
+
+    /// Revokes the refresh tokens issued with a device.
+    pub(super) fn revoke_device_tokens(&mut self, pool: &str, device_key: &str) {
+        self.refresh_tokens.retain(|_, entry| !entry.is_for_device(pool, device_key));
     }
 
     /// The pool and username an access token speaks for.
