@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
 use super::Service;
-use super::fault::{Fault, INCORRECT, fault, missing, not_authorized};
+use super::fault::{Fault, INCORRECT, fault, missing, not_authorized, user_not_found};
 use super::session::{Flow, Pending};
 use super::srp::{SrpRound, parse_srp_a};
 use crate::modpow::pow_g;
@@ -106,13 +106,20 @@ impl Service {
         let a = parse_srp_a(srp_a)?;
         let (_, pool) = self.client(flow.client_id)?;
         let username = pool.resolve(typed);
-        let (salt, verifier) = match username.as_ref().and_then(|u| pool.users.get(u)) {
-            Some(user) => (user.salt.clone(), user.verifier.clone()),
-            None => pool.decoy(typed),
+        let (salt, salt_text, verifier) = match username.as_ref().and_then(|u| pool.users.get(u)) {
+            Some(user) => (user.salt.clone(), user.salt_text.clone(), user.verifier.clone()),
+            None if pool.settings.user_existence_errors => return Err(user_not_found()),
+            None => {
+                let (salt, verifier) = pool.decoy(typed);
+                (salt, None, verifier)
+            }
         };
         let shown = username.clone().unwrap_or_else(|| typed.to_owned());
         let srp = SrpRound::start(a, verifier, rng);
         let mut parameters = srp.challenge_parameters(&salt);
+        if let Some(text) = salt_text {
+            parameters["SALT"] = json!(text);
+        }
         parameters["USER_ID_FOR_SRP"] = json!(shown);
         parameters["USERNAME"] = json!(shown);
         let pending = Pending::PasswordVerifier { username, srp };
@@ -137,6 +144,7 @@ impl Service {
         if user.is_some_and(|u| u.lockout.is_locked(now.unix_seconds())) {
             return Err(not_authorized(PASSWORD_ATTEMPTS_EXCEEDED));
         }
+        let reveal_unknown = pool.settings.user_existence_errors;
         let (salt, verifier) = match user {
             Some(user) => (user.salt.clone(), user.verifier.clone()),
             None => pool.decoy(typed),
@@ -148,6 +156,7 @@ impl Service {
         match username {
             Some(username) if right => Ok(username),
             Some(username) => Err(self.failed_attempt(client_id, &username, now)),
+            None if reveal_unknown => Err(user_not_found()),
             None => Err(not_authorized(INCORRECT)),
         }
     }

@@ -9,8 +9,9 @@ use super::Service;
 use super::auth::PASSWORD_ATTEMPTS_EXCEEDED;
 use super::fault::{Fault, INCORRECT, device_not_found, fault, missing, not_authorized};
 use super::pool::{MfaConfiguration, make_verifier};
-use super::session::{Flow, Pending, Reply};
+use super::session::{Flow, Pending, Reply, Session};
 use super::srp::SrpRound;
+use crate::modpow::Residue;
 use crate::secret::Password;
 use crate::timestamp::Timestamp;
 use crate::wire::RespondToAuthChallengeRequest;
@@ -25,7 +26,13 @@ impl Service {
         rng: &mut R,
     ) -> Result<Value, Fault> {
         self.client(&request.client_id)?;
-        let id = request.session.clone().unwrap_or_default();
+        let id = match &request.session {
+            Some(id) => id.clone(),
+            None => {
+                let echoed = request.challenge_responses.get("PASSWORD_CLAIM_SECRET_BLOCK");
+                self.password_verifier_session(&request.challenge_name, echoed).unwrap_or_default()
+            }
+        };
         let session = self.take_session(&id, &request.client_id, &request.challenge_name, now)?;
         let responses = &request.challenge_responses;
         let username = responses.get("USERNAME").ok_or_else(|| missing("USERNAME"))?;
@@ -34,8 +41,8 @@ impl Service {
         self.check_reply_owner(&reply, &pending)?;
         match pending {
             Pending::PasswordVerifier { username, srp } => self.answer_password_verifier(reply, username, srp, rng),
-            Pending::DeviceSrpAuth { username, device_key } => {
-                self.answer_device_srp_auth(&reply, username, device_key, rng)
+            Pending::DeviceSrpAuth { username, device_key, password_a } => {
+                self.answer_device_srp_auth(&reply, username, device_key, password_a, rng)
             }
             Pending::DevicePasswordVerifier { username, device_key, srp } => {
                 self.answer_device_password_verifier(&reply, username, device_key, srp, rng)
@@ -99,9 +106,22 @@ impl Service {
         let id = user.as_deref().unwrap_or(&reply.username);
         let proven = srp.accepts(pool.id.pool_name(), id, reply.responses, now);
         match user {
-            Some(user) if proven => self.after_password(&reply.flow.with_device(device_key), &user, rng),
+            Some(user) if proven => {
+                let response = self.after_password(&reply.flow.with_device(device_key), &user, rng)?;
+                self.remember_password_a(&response, srp.client_public());
+                Ok(response)
+            }
             Some(user) => Err(self.failed_attempt(reply.flow.client_id, &user, now)),
             None => Err(not_authorized(INCORRECT)),
+        }
+    }
+
+    /// Keeps the PASSWORD_VERIFIER step's SRP_A in the DEVICE_SRP_AUTH
+    /// session `response` opened, if it opened one.
+    fn remember_password_a(&mut self, response: &Value, a: &Residue) {
+        let session = response["Session"].as_str().and_then(|id| self.sessions.get_mut(id));
+        if let Some(Session { pending: Pending::DeviceSrpAuth { password_a, .. }, .. }) = session {
+            *password_a = Some(a.clone());
         }
     }
 
@@ -205,7 +225,7 @@ impl Service {
         let flow = flow.with_custom(false);
         if remembered {
             let device_key = flow.device_key.clone().unwrap_or_default();
-            let pending = Pending::DeviceSrpAuth { username: owned, device_key };
+            let pending = Pending::DeviceSrpAuth { username: owned, device_key, password_a: None };
             Ok(self.challenge(&flow, "DEVICE_SRP_AUTH", json!({"USERNAME": username}), pending, rng))
         } else if factors.len() > 1 {
             let parameters = json!({"USERNAME": username, "MFAS_CAN_CHOOSE": json!(factors).to_string()});

@@ -111,12 +111,17 @@ impl Service {
         reply: &Reply<'_>,
         username: String,
         device_key: String,
+        password_a: Option<Residue>,
         rng: &mut R,
     ) -> Result<Value, Fault> {
         if reply.responses.get("DEVICE_KEY") != Some(&device_key) {
             return Err(not_authorized("Invalid device key given."));
         }
         let a = parse_srp_a(reply.responses.get("SRP_A"))?;
+        // A fresh private a for the device (PROTOCOL.md); pycognito reuses the user's.
+        if password_a.as_ref() == Some(&a) {
+            return Err(not_authorized("SRP_A for DEVICE_SRP_AUTH must be fresh, not the PASSWORD_VERIFIER step's"));
+        }
         let (_, pool) = self.client(reply.flow.client_id)?;
         let device = pool.devices.get(&device_key).filter(|d| d.username == username).ok_or_else(device_not_found)?;
         let (salt, verifier) = device.verifier.clone().ok_or_else(|| not_authorized("Device is not confirmed."))?;

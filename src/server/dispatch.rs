@@ -45,6 +45,15 @@ impl Service {
             "ForgetDevice" => self.forget_device(parse(body)?, now),
             "AssociateSoftwareToken" => self.associate_software_token(parse(body)?, now, rng),
             "VerifySoftwareToken" => self.verify_software_token(parse(body)?, now, rng),
+            "GetUser" => self.get_user(parse(body)?, now),
+            "ListDevices" => self.list_devices(parse(body)?, now),
+            "GetDevice" => self.get_device(parse(body)?, now),
+            "GlobalSignOut" => self.global_sign_out(parse(body)?, now),
+            "RevokeToken" => self.revoke_token(parse(body)?),
+            "AdminCreateUser" => self.admin_create_user_call(parse(body)?, now, rng),
+            "AdminSetUserPassword" => self.admin_set_user_password(parse(body)?, rng),
+            "AdminGetUser" => self.admin_get_user(parse(body)?, now),
+            "AdminDeleteUser" => self.admin_delete_user(parse(body)?),
             _ => Err(fault("UnknownOperationException", "")),
         }
     }

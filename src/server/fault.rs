@@ -23,6 +23,14 @@ pub(super) fn missing(name: &str) -> Fault {
     fault("InvalidParameterException", format!("Missing required parameter {name}"))
 }
 
+pub(super) fn user_not_found() -> Fault {
+    fault("UserNotFoundException", "User does not exist.")
+}
+
+pub(super) fn pool_not_found() -> Fault {
+    fault("ResourceNotFoundException", "User pool does not exist.")
+}
+
 pub(super) fn device_not_found() -> Fault {
     fault("ResourceNotFoundException", "Device does not exist.")
 }

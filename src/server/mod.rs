@@ -33,6 +33,8 @@
 //! # let _ = (app, body);
 //! ```
 
+mod accounts;
+mod admin;
 mod auth;
 mod challenges;
 mod custom;

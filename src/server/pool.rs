@@ -50,6 +50,13 @@ pub struct PoolSettings {
     pub email_alias: bool,
     /// How long a refresh token is good for (Cognito's default: 30 days).
     pub refresh_token_validity: Duration,
+    /// Usernames (and aliases) match whatever their case, as in pools made
+    /// since 2020 (`UsernameConfiguration.CaseSensitive` false).
+    pub case_insensitive_usernames: bool,
+    /// An unknown user is told `UserNotFoundException` (an app client's
+    /// `PreventUserExistenceErrors: LEGACY`) instead of a decoy challenge
+    /// that ends in "Incorrect username or password.".
+    pub user_existence_errors: bool,
 }
 
 impl Default for PoolSettings {
@@ -60,6 +67,8 @@ impl Default for PoolSettings {
             mfa: MfaConfiguration::Off,
             email_alias: false,
             refresh_token_validity: Duration::from_secs(30 * 24 * 3600),
+            case_insensitive_usernames: false,
+            user_existence_errors: false,
         }
     }
 }
@@ -106,6 +115,9 @@ pub struct NewAppClient {
 
 pub(super) struct User {
     pub(super) salt: Salt,
+    /// The SALT as sent, when it was given exactly (negative, or with a
+    /// leading `00` byte); otherwise the minimal hex of `salt` is sent.
+    pub(super) salt_text: Option<String>,
     pub(super) verifier: Residue,
     pub(super) temporary: bool,
     pub(super) attributes: HashMap<String, String>,
@@ -200,6 +212,7 @@ impl Service {
         let (salt, verifier) = make_verifier(pool.id.pool_name(), username, password, rng);
         let user = User {
             salt,
+            salt_text: None,
             verifier,
             temporary: !permanent,
             attributes,
@@ -283,7 +296,18 @@ impl Service {
 impl Pool {
     /// The pool username for what was typed: the username, or an alias.
     pub(super) fn resolve(&self, typed: &str) -> Option<String> {
-        if self.users.contains_key(typed) { Some(typed.to_owned()) } else { self.aliases.get(typed).cloned() }
+        if self.users.contains_key(typed) {
+            return Some(typed.to_owned());
+        }
+        if let Some(username) = self.aliases.get(typed) {
+            return Some(username.clone());
+        }
+        if !self.settings.case_insensitive_usernames {
+            return None;
+        }
+        let same = |name: &&String| name.to_lowercase() == typed.to_lowercase();
+        let user = self.users.keys().find(same).cloned();
+        user.or_else(|| self.aliases.iter().find(|(alias, _)| same(alias)).map(|(_, username)| username.clone()))
     }
 
     /// A salt and verifier for a user who does not exist, the same for the

@@ -11,6 +11,7 @@ use super::fault::{Fault, not_authorized};
 use super::random::random_bytes;
 use super::srp::SrpRound;
 use crate::encoding::encode_base64;
+use crate::modpow::Residue;
 use crate::timestamp::Timestamp;
 
 /// How long a session may wait for its answer (Cognito's default).
@@ -53,6 +54,8 @@ pub(super) enum Pending {
     DeviceSrpAuth {
         username: String,
         device_key: String,
+        /// The SRP_A of the sign-in's PASSWORD_VERIFIER step: the device's must be fresh.
+        password_a: Option<Residue>,
     },
     DevicePasswordVerifier {
         username: String,
@@ -148,6 +151,17 @@ impl Service {
         };
         let id = self.new_session(session, rng);
         json!({"ChallengeName": name, "Session": id, "ChallengeParameters": parameters})
+    }
+
+    /// The session of a PASSWORD_VERIFIER answered without `Session`, as
+    /// pycognito answers (and Cognito takes): the round whose SECRET_BLOCK
+    /// the answer echoes.
+    pub(super) fn password_verifier_session(&self, challenge_name: &str, echoed: Option<&String>) -> Option<String> {
+        let echoed = echoed.filter(|_| challenge_name == "PASSWORD_VERIFIER")?;
+        self.sessions.iter().find_map(|(id, session)| match &session.pending {
+            Pending::PasswordVerifier { srp, .. } if srp.has_secret_block(echoed) => Some(id.clone()),
+            _ => None,
+        })
     }
 
     /// Takes the session a RespondToAuthChallenge answers: it must exist,

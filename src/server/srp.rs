@@ -34,6 +34,16 @@ impl SrpRound {
         SrpRound { a, b, b_public, verifier, secret_block: random_bytes::<64, R>(rng).to_vec() }
     }
 
+    /// The client's public value `A` of the round.
+    pub(super) fn client_public(&self) -> &Residue {
+        &self.a
+    }
+
+    /// Whether `echoed` (Base64) is the round's SECRET_BLOCK, compared in constant time.
+    pub(super) fn has_secret_block(&self, echoed: &str) -> bool {
+        decode_base64("PASSWORD_CLAIM_SECRET_BLOCK", echoed).is_ok_and(|e| bool::from(e.ct_eq(&self.secret_block)))
+    }
+
     /// The challenge parameters of the round: `SALT`, `SRP_B`, `SECRET_BLOCK`.
     pub(super) fn challenge_parameters(&self, salt: &Salt) -> Value {
         json!({

@@ -135,6 +135,19 @@ impl Service {
         self.refresh_tokens.retain(|_, entry| !entry.is_for_device(pool, device_key));
     }
 
+    /// Revokes every refresh token of a user (GlobalSignOut, AdminDeleteUser).
+    pub(super) fn revoke_user_tokens(&mut self, pool: &str, username: &str) {
+        self.refresh_tokens.retain(|_, entry| !(entry.pool == pool && entry.username == username));
+    }
+
+    /// Revokes one refresh token, if it was issued to `client_id` (RevokeToken).
+    pub(super) fn revoke_refresh_token(&mut self, token: &str, client_id: &str) {
+        let key = refresh_key(token);
+        if self.refresh_tokens.get(&key).is_some_and(|entry| entry.client_id == client_id) {
+            self.refresh_tokens.remove(&key);
+        }
+    }
+
     /// The pool and username an access token speaks for.
     pub(super) fn access_token_owner(&self, token: &str, now: Timestamp) -> Result<(String, String), Fault> {
         let claims = self
