@@ -1,4 +1,4 @@
-//! `cognito-srp serve`: the embedded [`Service`](crate::server::Service) as a
+//! `cognito-srp serve`: the embedded [`server::Service`](crate::server::Service) as a
 //! local Cognito over HTTP/1.1, for clients in any language.
 //!
 //! It speaks Cognito's wire protocol: `POST /` with
