@@ -1,0 +1,101 @@
+//! Pending sessions, bounded: expired ones are purged a few at a time as
+//! new ones come in, and each user, and the whole service, keeps at most a
+//! set number, the oldest giving way first. An unanswered probe (an
+//! unknown user's decoy round holds ~2 KB) cannot grow the service.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use super::session::Session;
+
+/// Expired sessions looked at per insertion: more than one, so the purge
+/// keeps up with the arrivals.
+const PURGE_PER_INSERT: usize = 4;
+
+/// Whose a session is: the pool and the username its challenge showed.
+type Owner = (String, String);
+
+struct Stored {
+    order: u64,
+    owner: Owner,
+    session: Session,
+}
+
+/// The sessions waiting for an answer.
+pub(super) struct SessionStore {
+    by_id: HashMap<String, Stored>,
+    /// Insertion order (oldest first) → id.
+    order: BTreeMap<u64, String>,
+    /// Each owner's sessions, oldest first.
+    by_owner: HashMap<Owner, VecDeque<u64>>,
+    next: u64,
+    max_total: usize,
+    max_per_owner: usize,
+}
+
+impl SessionStore {
+    /// A store that keeps at most `max_total` sessions, `max_per_owner` of any one user.
+    pub(super) fn new(max_total: usize, max_per_owner: usize) -> Self {
+        SessionStore {
+            by_id: HashMap::new(),
+            order: BTreeMap::new(),
+            by_owner: HashMap::new(),
+            next: 0,
+            max_total: max_total.max(1),
+            max_per_owner: max_per_owner.max(1),
+        }
+    }
+
+    /// How many sessions are held.
+    pub(super) fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// Stores `session` under `id` for `pool`, after purging a few expired
+    /// sessions and making room under both caps.
+    pub(super) fn insert(&mut self, id: String, pool: &str, session: Session, now: i64) {
+        self.purge_expired(now);
+        self.remove(&id);
+        let owner = (pool.to_owned(), session.username.clone());
+        let owners_oldest = (self.by_owner.get(&owner))
+            .filter(|sessions| sessions.len() >= self.max_per_owner)
+            .and_then(|sessions| self.order.get(sessions.front()?))
+            .cloned();
+        if let Some(oldest) = owners_oldest {
+            self.remove(&oldest);
+        }
+        let oldest = self.order.first_key_value().map(|(_, id)| id.clone());
+        if let Some(oldest) = oldest.filter(|_| self.by_id.len() >= self.max_total) {
+            self.remove(&oldest);
+        }
+        let order = self.next;
+        self.next += 1;
+        self.order.insert(order, id.clone());
+        self.by_owner.entry(owner.clone()).or_default().push_back(order);
+        self.by_id.insert(id, Stored { order, owner, session });
+    }
+
+    /// Takes the session stored under `id`.
+    pub(super) fn remove(&mut self, id: &str) -> Option<Session> {
+        let stored = self.by_id.remove(id)?;
+        self.order.remove(&stored.order);
+        if let Some(sessions) = self.by_owner.get_mut(&stored.owner) {
+            sessions.retain(|o| *o != stored.order);
+            if sessions.is_empty() {
+                self.by_owner.remove(&stored.owner);
+            }
+        }
+        Some(stored.session)
+    }
+
+    /// Drops the oldest sessions while they have expired, a few at a time.
+    fn purge_expired(&mut self, now: i64) {
+        for _ in 0..PURGE_PER_INSERT {
+            let Some((_, id)) = self.order.first_key_value() else { return };
+            if self.by_id.get(id).is_some_and(|s| s.session.expires > now) {
+                return;
+            }
+            let id = id.clone();
+            self.remove(&id);
+        }
+    }
+}
