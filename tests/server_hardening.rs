@@ -31,25 +31,15 @@ fn password_with_mallorys_device(server: &mut Server, flow: &str, extra: Value) 
 }
 
 #[test]
-fn user_password_auth_does_not_take_another_users_device_for_the_second_factor() {
-    let mut server = Server::with_devices();
-    server.alice_totp();
-    let refused = password_with_mallorys_device(&mut server, "USER_PASSWORD_AUTH", json!({}));
-    assert_eq!(
-        refused.map(|r| has_tokens(&r)),
-        Err(("ResourceNotFoundException".into(), "Device does not exist.".into()))
-    );
-}
-
-#[test]
-fn user_auth_password_does_not_take_another_users_device_for_the_second_factor() {
-    let mut server = Server::with_devices();
-    server.alice_totp();
-    let refused = password_with_mallorys_device(&mut server, "USER_AUTH", json!({"PREFERRED_CHALLENGE": "PASSWORD"}));
-    assert_eq!(
-        refused.map(|r| has_tokens(&r)),
-        Err(("ResourceNotFoundException".into(), "Device does not exist.".into()))
-    );
+fn a_clear_password_does_not_take_another_users_device_for_the_second_factor() {
+    for (flow, extra) in [("USER_PASSWORD_AUTH", json!({})), ("USER_AUTH", json!({"PREFERRED_CHALLENGE": "PASSWORD"}))]
+    {
+        let mut server = Server::with_devices();
+        server.alice_totp();
+        let refused = password_with_mallorys_device(&mut server, flow, extra);
+        let device_does_not_exist = ("ResourceNotFoundException".into(), "Device does not exist.".into());
+        assert_eq!(refused.map(|r| has_tokens(&r)), Err(device_does_not_exist), "{flow}");
+    }
 }
 
 #[test]
