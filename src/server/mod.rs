@@ -6,8 +6,11 @@
 //! verifies the password proof for real (SRP with a stored salt and
 //! verifier, never the password), device SRP, TOTP, SECRET_HASH on every
 //! request, strict TIMESTAMPs within a clock-skew window, and single-use
-//! sessions; it issues HMAC-signed JWTs and refresh tokens. Use it to test
-//! a client end to end without a network, or for local development.
+//! sessions; it issues HMAC-signed JWTs and refresh tokens. Each sign-in
+//! speaks for one user (USERNAME, DEVICE_KEY and device are checked against
+//! the session's), an unknown user costs the same work as a known one, and
+//! what it keeps is bounded ([`Limits`]). Use it to test a client end to
+//! end without a network, or for local development.
 //!
 //! What it models, and what it deliberately leaves out, is listed in the
 //! crate README ("The embedded server").

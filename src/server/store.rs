@@ -99,3 +99,46 @@ impl SessionStore {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::session::Pending;
+
+    fn session(username: &str, expires: i64) -> Session {
+        Session {
+            client_id: "client".to_owned(),
+            username: username.to_owned(),
+            challenge: "NEW_PASSWORD_REQUIRED",
+            pending: Pending::NewPasswordRequired { username: username.to_owned() },
+            expires,
+            device_key: None,
+            custom: false,
+        }
+    }
+
+    #[test]
+    fn a_session_stored_again_under_its_id_is_held_once() {
+        let mut store = SessionStore::new(10, 2);
+        store.insert("a".into(), "pool", session("alice", 100), 0);
+        store.insert("a".into(), "pool", session("alice", 100), 0);
+        store.insert("b".into(), "pool", session("alice", 100), 0);
+        assert_eq!(store.len(), 2, "both of alice's fit: the first was not counted twice");
+        assert!(store.remove("a").is_some() && store.remove("b").is_some());
+        assert!(store.order.is_empty() && store.by_owner.is_empty(), "no index entry left behind");
+    }
+
+    #[test]
+    fn the_caps_evict_the_oldest_and_expired_sessions_go_first() {
+        let mut store = SessionStore::new(3, 10);
+        for (id, expires) in [("old", 10), ("mid", 100), ("new", 100)] {
+            store.insert(id.into(), "pool", session(id, expires), 0);
+        }
+        store.insert("later".into(), "pool", session("later", 200), 50);
+        assert!(store.remove("old").is_none(), "expired, purged");
+        assert_eq!(store.len(), 3);
+        store.insert("last".into(), "pool", session("last", 200), 50);
+        assert!(store.remove("mid").is_none(), "the oldest live one made room");
+        assert!(store.remove("last").is_some());
+    }
+}
