@@ -193,7 +193,7 @@ impl Service {
         if drawn && request.message_action.as_deref() != Some("SUPPRESS") {
             let destination = attributes.get("email").cloned().unwrap_or_else(|| username.clone());
             let code = String::from_utf8_lossy(password.as_bytes()).into_owned();
-            self.outbox.push(Message { medium: "EMAIL", destination, code });
+            self.send(Message { medium: "EMAIL", destination, code });
         }
         let user = &self.pools[pool.as_str()].users[&username];
         Ok(json!({"User": user_type(&username, user, now)}))

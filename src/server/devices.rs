@@ -56,6 +56,20 @@ fn parse_verifier_config(config: &DeviceSecretVerifierConfigType) -> Result<(Sal
 }
 
 impl Pool {
+    /// Adds a new, unconfirmed device; beyond `max_unconfirmed` of its
+    /// user's, the oldest still unconfirmed is dropped.
+    pub(super) fn add_device(&mut self, key: &str, device: Device, max_unconfirmed: usize) {
+        let issued = self.unconfirmed.entry(device.username.clone()).or_default();
+        issued.push_back(key.to_owned());
+        while issued.len() > max_unconfirmed.max(1) {
+            let Some(oldest) = issued.pop_front() else { break };
+            if self.devices.get(&oldest).is_some_and(|d| d.verifier.is_none()) {
+                self.devices.remove(&oldest);
+            }
+        }
+        self.devices.insert(key.to_owned(), device);
+    }
+
     /// Whether `device_key` is one of `username`'s devices.
     pub(super) fn owns_device(&self, username: &str, device_key: &str) -> bool {
         self.devices.get(device_key).is_some_and(|d| d.username == username)

@@ -31,8 +31,17 @@ pub struct Message {
 
 impl Service {
     /// The codes sent since the last call (SMS_MFA, EMAIL_OTP, SMS_OTP).
+    /// At most [`Limits::outbox`](super::Limits::outbox) are kept, the oldest dropped first.
     pub fn take_outbox(&mut self) -> Vec<Message> {
-        core::mem::take(&mut self.outbox)
+        self.outbox.drain(..).collect()
+    }
+
+    /// Puts a message in the outbox, the oldest dropped first when it is full.
+    pub(super) fn send(&mut self, message: Message) {
+        if self.outbox.len() >= self.limits.outbox {
+            self.outbox.pop_front();
+        }
+        self.outbox.push_back(message);
     }
 
     /// A code challenge: TOTP, or a code "sent" to the outbox by SMS or email.
@@ -56,7 +65,7 @@ impl Service {
             let code = format!("{:06}", u32::from_be_bytes(random_bytes(rng)) % 1_000_000);
             parameters["CODE_DELIVERY_DELIVERY_MEDIUM"] = json!(medium);
             parameters["CODE_DELIVERY_DESTINATION"] = json!(mask(&destination));
-            self.outbox.push(Message { medium, destination, code: code.clone() });
+            self.send(Message { medium, destination, code: code.clone() });
             Some(code)
         };
         let pending = Pending::Code { username: username.to_owned(), challenge, code, attempts: 0 };
@@ -168,7 +177,7 @@ impl Service {
         if let Pending::MfaSetup { secret: slot, verified_step, .. } = &mut session.pending {
             (*slot, *verified_step) = (Some(secret), None);
         }
-        let id = self.new_session(session, rng);
+        let id = self.new_session(session, now, rng);
         Ok(json!({"SecretCode": code, "Session": id}))
     }
 
@@ -185,11 +194,11 @@ impl Service {
         };
         let Some(step) = totp_step(secret, &request.user_code, now) else {
             let id = request.session.clone().unwrap_or_default();
-            self.sessions.insert(id, session);
+            self.store_session(id, session, now);
             return Err(fault("EnableSoftwareTokenMFAException", "Code mismatch"));
         };
         *verified_step = Some(step);
-        let id = self.new_session(session, rng);
+        let id = self.new_session(session, now, rng);
         Ok(json!({"Status": "SUCCESS", "Session": id}))
     }
 }

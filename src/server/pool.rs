@@ -1,7 +1,7 @@
 //! User pools, their app clients and users, and the Rust calls that set
 //! them up (what the admin API and the console do in Cognito).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use rand_core::CryptoRng;
@@ -135,6 +135,8 @@ pub(super) struct Pool {
     pub(super) users: HashMap<String, User>,
     pub(super) aliases: HashMap<String, String>,
     pub(super) devices: HashMap<String, Device>,
+    /// Each user's devices issued but perhaps not confirmed, oldest first.
+    pub(super) unconfirmed: HashMap<String, VecDeque<String>>,
     pub(super) group_key: String,
     pub(super) tokens: TokenKey,
     /// Keys fake salts for unknown users, so they look like real ones.
@@ -162,6 +164,7 @@ impl Service {
             users: HashMap::new(),
             aliases: HashMap::new(),
             devices: HashMap::new(),
+            unconfirmed: HashMap::new(),
             group_key: format!("-{}", random_id(rng, ALNUM, 9)),
             tokens: TokenKey::new(random_bytes(rng)),
             decoy_key: random_bytes(rng),

@@ -125,10 +125,21 @@ pub(super) struct Session {
 
 impl Service {
     /// Stores a session under a fresh id and returns the id.
-    pub(super) fn new_session<R: CryptoRng + ?Sized>(&mut self, session: Session, rng: &mut R) -> String {
+    pub(super) fn new_session<R: CryptoRng + ?Sized>(
+        &mut self,
+        session: Session,
+        now: Timestamp,
+        rng: &mut R,
+    ) -> String {
         let id = encode_base64(&random_bytes::<96, R>(rng));
-        self.sessions.insert(id.clone(), session);
+        self.store_session(id.clone(), session, now);
         id
+    }
+
+    /// Stores a session under `id`, within the limits.
+    pub(super) fn store_session(&mut self, id: String, session: Session, now: Timestamp) {
+        let pool = self.clients.get(&session.client_id).map(|c| c.pool.clone()).unwrap_or_default();
+        self.sessions.insert(id, &pool, session, now.unix_seconds());
     }
 
     /// A new session for `pending`, and the challenge response that carries it.
@@ -149,7 +160,7 @@ impl Service {
             device_key: flow.device_key.clone(),
             custom: flow.custom,
         };
-        let id = self.new_session(session, rng);
+        let id = self.new_session(session, flow.now, rng);
         json!({"ChallengeName": name, "Session": id, "ChallengeParameters": parameters})
     }
 
@@ -158,9 +169,9 @@ impl Service {
     /// the answer echoes.
     pub(super) fn password_verifier_session(&self, challenge_name: &str, echoed: Option<&String>) -> Option<String> {
         let echoed = echoed.filter(|_| challenge_name == "PASSWORD_VERIFIER")?;
-        self.sessions.iter().find_map(|(id, session)| match &session.pending {
-            Pending::PasswordVerifier { srp, .. } if srp.has_secret_block(echoed) => Some(id.clone()),
-            _ => None,
+        self.sessions.find(|session| match &session.pending {
+            Pending::PasswordVerifier { srp, .. } => srp.has_secret_block(echoed),
+            _ => false,
         })
     }
 
@@ -238,6 +249,6 @@ impl Service {
             device_key: reply.flow.device_key,
             custom: reply.flow.custom,
         };
-        self.sessions.insert(reply.id, session);
+        self.store_session(reply.id, session, reply.flow.now);
     }
 }

@@ -5,7 +5,7 @@
 //! each expires after the pool's `refresh_token_validity` and goes with the
 //! device it was issued with (ForgetDevice).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use rand_core::CryptoRng;
 use serde_json::{Value, json};
@@ -40,8 +40,61 @@ pub(super) struct RefreshEntry {
 
 impl RefreshEntry {
     /// Whether the entry was issued with `device_key`.
-    pub(super) fn is_for_device(&self, pool: &str, device_key: &str) -> bool {
+    fn is_for_device(&self, pool: &str, device_key: &str) -> bool {
         self.pool == pool && self.device.as_deref() == Some(device_key)
+    }
+}
+
+/// The live refresh tokens, at most a set number per user (the oldest
+/// revoked first); a user's expired ones are purged when the next is issued.
+pub(super) struct RefreshTokens {
+    entries: HashMap<RefreshKey, RefreshEntry>,
+    /// Each user's tokens, oldest first (some perhaps already revoked).
+    by_user: HashMap<(String, String), VecDeque<RefreshKey>>,
+    per_user: usize,
+}
+
+impl RefreshTokens {
+    pub(super) fn new(per_user: usize) -> Self {
+        RefreshTokens { entries: HashMap::new(), by_user: HashMap::new(), per_user: per_user.max(1) }
+    }
+
+    /// How many refresh tokens are live.
+    pub(super) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn insert(&mut self, key: RefreshKey, entry: RefreshEntry, now: i64) {
+        let keys = self.by_user.entry((entry.pool.clone(), entry.username.clone())).or_default();
+        while let Some(oldest) = keys.front() {
+            let live = self.entries.get(oldest).is_some_and(|e| e.expires > now);
+            if live && keys.len() < self.per_user {
+                break;
+            }
+            self.entries.remove(oldest);
+            keys.pop_front();
+        }
+        keys.push_back(key);
+        self.entries.insert(key, entry);
+    }
+
+    /// Revokes the tokens issued with a device.
+    fn revoke_device(&mut self, pool: &str, device_key: &str) {
+        self.entries.retain(|_, entry| !entry.is_for_device(pool, device_key));
+    }
+
+    /// Revokes every token of a user.
+    fn revoke_user(&mut self, pool: &str, username: &str) {
+        for key in self.by_user.remove(&(pool.to_owned(), username.to_owned())).unwrap_or_default() {
+            self.entries.remove(&key);
+        }
+    }
+
+    /// Revokes one token, if it was issued to `client_id`.
+    fn revoke(&mut self, key: &RefreshKey, client_id: &str) {
+        if self.entries.get(key).is_some_and(|entry| entry.client_id == client_id) {
+            self.entries.remove(key);
+        }
     }
 }
 
@@ -77,7 +130,7 @@ impl Service {
         }
         let new_device = (pool.settings.track_devices && known_device.is_none()).then(|| {
             let key = format!("{}_{}", pool.id.region(), uuid(rng));
-            pool.devices.insert(key.clone(), Device::new(username, &pool.group_key));
+            pool.add_device(&key, Device::new(username, &pool.group_key), self.limits.unconfirmed_devices_per_user);
             key
         });
         let device_for_tokens = known_device.clone().or(new_device.clone());
@@ -96,7 +149,7 @@ impl Service {
             device_required: known_device.is_some(),
             expires: flow.now.unix_seconds().saturating_add(validity),
         };
-        self.refresh_tokens.insert(refresh_key(&refresh), entry);
+        self.refresh_tokens.insert(refresh_key(&refresh), entry, flow.now.unix_seconds());
         json!({"AuthenticationResult": result, "ChallengeParameters": {}})
     }
 
@@ -111,11 +164,12 @@ impl Service {
         let key = refresh_key(parameters.get("REFRESH_TOKEN").ok_or_else(|| missing("REFRESH_TOKEN"))?);
         let entry = self
             .refresh_tokens
+            .entries
             .get(&key)
             .filter(|e| e.client_id == client_id)
             .ok_or_else(|| not_authorized("Invalid Refresh Token"))?;
         if entry.expires <= now.unix_seconds() {
-            self.refresh_tokens.remove(&key);
+            self.refresh_tokens.entries.remove(&key);
             return Err(not_authorized("Refresh Token has expired"));
         }
         let device_key = entry.device.clone().filter(|_| entry.device_required);
@@ -132,20 +186,17 @@ impl Service {
 
     /// Revokes the refresh tokens issued with a device.
     pub(super) fn revoke_device_tokens(&mut self, pool: &str, device_key: &str) {
-        self.refresh_tokens.retain(|_, entry| !entry.is_for_device(pool, device_key));
+        self.refresh_tokens.revoke_device(pool, device_key);
     }
 
     /// Revokes every refresh token of a user (GlobalSignOut, AdminDeleteUser).
     pub(super) fn revoke_user_tokens(&mut self, pool: &str, username: &str) {
-        self.refresh_tokens.retain(|_, entry| !(entry.pool == pool && entry.username == username));
+        self.refresh_tokens.revoke_user(pool, username);
     }
 
     /// Revokes one refresh token, if it was issued to `client_id` (RevokeToken).
     pub(super) fn revoke_refresh_token(&mut self, token: &str, client_id: &str) {
-        let key = refresh_key(token);
-        if self.refresh_tokens.get(&key).is_some_and(|entry| entry.client_id == client_id) {
-            self.refresh_tokens.remove(&key);
-        }
+        self.refresh_tokens.revoke(&refresh_key(token), client_id);
     }
 
     /// The pool and username an access token speaks for.
