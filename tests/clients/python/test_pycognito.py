@@ -189,18 +189,21 @@ def test_device_srp_with_the_user_srp_a_reused_is_refused_and_a_fresh_one_signs_
         srp(idp, "py-device", "Py-Device-Passw0rd!", **device).authenticate_user()
     assert error_of(as_pycognito_does)[0] == "NotAuthorizedException"
 
-    user = srp(idp, "py-device", "Py-Device-Passw0rd!", **device)
-    auth_params = user.get_auth_params()
-    challenge = idp.initiate_auth(AuthFlow="USER_SRP_AUTH", AuthParameters=auth_params, ClientId=PUBLIC)
-    device_challenge = idp.respond_to_auth_challenge(
-        ClientId=PUBLIC,
-        ChallengeName="PASSWORD_VERIFIER",
-        Session=challenge["Session"],
-        ChallengeResponses=user.process_challenge(challenge["ChallengeParameters"], auth_params),
-    )
-    assert device_challenge["ChallengeName"] == "DEVICE_SRP_AUTH"
+    def up_to_device_srp_auth():
+        """USER_SRP_AUTH and PASSWORD_VERIFIER with the device key: (pycognito's helper, the DEVICE_SRP_AUTH challenge)."""
+        user = srp(idp, "py-device", "Py-Device-Passw0rd!", **device)
+        auth_params = user.get_auth_params()
+        challenge = idp.initiate_auth(AuthFlow="USER_SRP_AUTH", AuthParameters=auth_params, ClientId=PUBLIC)
+        device_challenge = idp.respond_to_auth_challenge(
+            ClientId=PUBLIC,
+            ChallengeName="PASSWORD_VERIFIER",
+            Session=challenge["Session"],
+            ChallengeResponses=user.process_challenge(challenge["ChallengeParameters"], auth_params),
+        )
+        assert device_challenge["ChallengeName"] == "DEVICE_SRP_AUTH"
+        return user, device_challenge
 
-    def device_srp(helper):
+    def device_srp(device_challenge, helper):
         return idp.respond_to_auth_challenge(
             ClientId=PUBLIC,
             ChallengeName="DEVICE_SRP_AUTH",
@@ -212,24 +215,17 @@ def test_device_srp_with_the_user_srp_a_reused_is_refused_and_a_fresh_one_signs_
             },
         )
 
+    user, device_challenge = up_to_device_srp_auth()
     with pytest.raises(botocore.exceptions.ClientError) as reused:
-        device_srp(user)
+        device_srp(device_challenge, user)
     code, message = error_of(reused)
     assert code == "NotAuthorizedException"
     assert "SRP_A" in message
 
     # The refusal spent the session: start again, this time with a fresh a for the device step.
-    user = srp(idp, "py-device", "Py-Device-Passw0rd!", **device)
-    auth_params = user.get_auth_params()
-    challenge = idp.initiate_auth(AuthFlow="USER_SRP_AUTH", AuthParameters=auth_params, ClientId=PUBLIC)
-    device_challenge = idp.respond_to_auth_challenge(
-        ClientId=PUBLIC,
-        ChallengeName="PASSWORD_VERIFIER",
-        Session=challenge["Session"],
-        ChallengeResponses=user.process_challenge(challenge["ChallengeParameters"], auth_params),
-    )
+    _, device_challenge = up_to_device_srp_auth()
     fresh = srp(idp, "py-device", "Py-Device-Passw0rd!", **device)
-    verifier_challenge = device_srp(fresh)
+    verifier_challenge = device_srp(device_challenge, fresh)
     assert verifier_challenge["ChallengeName"] == "DEVICE_PASSWORD_VERIFIER"
     tokens = idp.respond_to_auth_challenge(
         ClientId=PUBLIC,
