@@ -195,7 +195,7 @@ impl Service {
             let code = String::from_utf8_lossy(password.as_bytes()).into_owned();
             self.send(Message { medium: "EMAIL", destination, code });
         }
-        let user = &self.pools[pool.as_str()].users[&username];
+        let user = self.pools.get(pool.as_str()).and_then(|p| p.users.get(&username)).ok_or_else(user_not_found)?;
         Ok(json!({"User": user_type(&username, user, now)}))
     }
 
