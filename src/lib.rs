@@ -112,6 +112,8 @@ pub mod http;
 mod modpow;
 mod secret;
 mod secret_hash;
+#[cfg(feature = "serve")]
+pub mod serve;
 #[cfg(feature = "server")]
 pub mod server;
 mod srp;

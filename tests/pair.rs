@@ -402,8 +402,9 @@ fn required_mfa_sets_up_an_authenticator() {
     let Step::Send(respond) = pair.receive(&mut sign_in, response) else { panic!("expected MFA_SETUP answer") };
     let response = pair.exchange(&respond);
     assert!(matches!(pair.receive(&mut sign_in, response), Step::Done(_)));
-    // From now on the authenticator is asked for.
+    // From now on the authenticator is asked for, one code per 30-second step.
     pair.authenticator = Some(secret_code.expose_secret().to_owned());
+    pair.now += 30;
     assert!(pair.drive(pair.sign_in("alice", PASSWORD), &mut HashMap::new()).tokens().access_token.is_some());
 }
 

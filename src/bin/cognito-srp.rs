@@ -73,6 +73,9 @@ enum Command {
         #[arg(long)]
         stdin: bool,
     },
+    /// Runs a local Cognito over HTTP on 127.0.0.1 (see the README, "Local Cognito").
+    #[cfg(feature = "serve")]
+    Serve(cognito_srp_auth::serve::ServeArgs),
 }
 
 /// Why the tool stopped.
@@ -165,6 +168,11 @@ fn run(command: Command) -> Result<(), Failure> {
             });
             println!("{json:#}");
         }
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => cognito_srp_auth::serve::run(&args).map_err(|e| match e {
+            cognito_srp_auth::serve::ServeError::Config(reason) => Failure::Input(reason),
+            other => Failure::Other(other.to_string()),
+        })?,
     }
     Ok(())
 }

@@ -27,7 +27,7 @@ pub(crate) fn base32(bytes: &[u8]) -> String {
     out
 }
 
-fn base32_decode(text: &str) -> Option<Vec<u8>> {
+pub(super) fn base32_decode(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     let (mut buffer, mut bits) = (0u32, 0);
     for c in text.trim_end_matches('=').bytes() {
