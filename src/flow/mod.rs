@@ -39,7 +39,9 @@
 //! # fn expect_send(step: Step) -> cognito_srp_auth::flow::Request { match step { Step::Send(r) => r, _ => unreachable!() } }
 //! ```
 
+mod device_store;
 mod drive;
+mod json_file_store;
 mod machine;
 #[cfg(feature = "serde")]
 mod paused;
@@ -50,7 +52,9 @@ mod signed_in;
 mod srp_steps;
 
 pub use crate::service_error::{ServiceError, ServiceErrorKind};
+pub use device_store::{DeviceStore, DeviceStoreError, MemoryDeviceStore, PoolUser};
 pub use drive::{Interaction, drive, drive_async};
+pub use json_file_store::JsonFileDeviceStore;
 pub use machine::SignIn;
 #[cfg(feature = "serde")]
 pub use paused::PausedSignIn;
