@@ -849,3 +849,43 @@ fn without_a_challenge_the_pool_username_comes_from_the_access_token() {
     };
     assert_eq!(done.username(), POOL_USERNAME);
 }
+
+#[test]
+fn debug_hides_answers_tokens_and_sessions() {
+    let answers = [
+        Answer::Code("917364".into()),
+        Answer::Custom("my-custom-secret".into()),
+        Answer::WebAuthnCredential("assertion-secret".into()),
+        Answer::SetUpEmailMfa { email: "hidden@example.com".into() },
+        Answer::NewPassword {
+            password: Password::from("new-password-secret"),
+            attributes: HashMap::from([("name".to_owned(), "Alice Secret".to_owned())]),
+        },
+    ];
+    let shown = format!("{answers:?}");
+    for secret in
+        ["917364", "my-custom-secret", "assertion-secret", "hidden@example.com", "new-password-secret", "Alice Secret"]
+    {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    assert!(
+        shown.contains("Code") && shown.contains("\"name\""),
+        "which answer and attribute names still show: {shown}"
+    );
+
+    let mut sign_in = SignIn::user_password(client(true), TYPED, Password::from(PASSWORD)).expect("valid");
+    let _ = sign_in.start(&mut rand::rng()).expect("starts");
+    let result = json!({"AccessToken": "access-secret", "IdToken": "id-secret", "RefreshToken": "refresh-secret"});
+    let Step::Done(done) = receive(&mut sign_in, ok(json!({"AuthenticationResult": result}))).expect("done") else {
+        panic!("expected Done")
+    };
+    let shown = format!("{done:?}");
+    assert!(!shown.contains("-secret"), "{shown}");
+
+    let round = SrpRound::user();
+    let mut sign_in = SignIn::user_srp(client(true), TYPED, Password::from(PASSWORD)).expect("valid");
+    let _ = through_password_verifier(&mut sign_in, &round);
+    let _ = receive(&mut sign_in, challenge("SMS_MFA", "session-secret", json!({"USERNAME": POOL_USERNAME})));
+    let shown = format!("{:?} {sign_in:?}", sign_in.pause(now()).expect("paused"));
+    assert!(!shown.contains("session-secret"), "{shown}");
+}
