@@ -9,9 +9,10 @@ use std::process::{Child, Command, Stdio};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use cognito_srp_auth::flow::ServiceError;
 use cognito_srp_auth::flow::{self, Answer, AppClient, Interaction, Prompt, SignIn};
 use cognito_srp_auth::http::HttpTransport;
-use cognito_srp_auth::{DeviceCredentials, Error, Password, Timestamp, UserPoolId};
+use cognito_srp_auth::{Cancelled, Error, Password, Timestamp, UserPoolId};
 use serde_json::{Value, json};
 
 const CONFIG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/config.json");
@@ -127,11 +128,9 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
 struct NoOne;
 
 impl Interaction for NoOne {
-    fn answer(&mut self, _prompt: &Prompt) -> Result<Answer, Error> {
-        Err(Error::Protocol { reason: "no prompt expected" })
+    async fn answer(&mut self, _prompt: &Prompt, _refused: Option<&ServiceError>) -> Result<Answer, Cancelled> {
+        Err(Cancelled::new("no prompt expected"))
     }
-    fn store_device(&mut self, _username: &str, _device: DeviceCredentials) {}
-    fn forget_device(&mut self, _username: &str) {}
 }
 
 /// A whole USER_SRP_AUTH sign-in by this crate's client over HTTP.
@@ -139,7 +138,7 @@ fn sign_in_alice(served: &Served) -> Result<flow::SignedIn, Error> {
     let client = AppClient::new(UserPoolId::parse(POOL).expect("valid"), PUBLIC);
     let sign_in = SignIn::user_srp(client, "alice", Password::from(PASSWORD))?;
     let transport = HttpTransport::with_endpoint(served.endpoint());
-    flow::drive(sign_in, |r| transport.send(r), &mut NoOne, Timestamp::now, &mut rand::rng())
+    flow::drive(sign_in, |r| transport.send(r), &mut NoOne, Timestamp::now)
 }
 
 #[test]
@@ -164,7 +163,7 @@ fn this_crate_signs_in_over_http_and_the_access_token_works_for_get_user() {
     let served = Served::start(CONFIG);
     let signed_in = sign_in_alice(&served).expect("signed in");
     assert_eq!(signed_in.username(), "alice");
-    let access = signed_in.tokens().access_token.clone().expect("an access token");
+    let access = signed_in.tokens().access_token().expose_secret().to_owned();
     let (status, _, user) = served.call("GetUser", &json!({"AccessToken": access}));
     assert_eq!(status, 200, "{user}");
     assert_eq!(user["Username"], "alice");
@@ -246,7 +245,7 @@ fn an_email_code_is_read_from_the_outbox_and_signs_in() {
 fn the_request_log_says_what_happened_and_never_shows_a_secret() {
     let mut served = Served::start(CONFIG);
     let signed_in = sign_in_alice(&served).expect("signed in");
-    let access = signed_in.tokens().access_token.clone().expect("an access token");
+    let access = signed_in.tokens().access_token().expose_secret().to_owned();
     let wrong = json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": PUBLIC,
         "AuthParameters": {"USERNAME": "alice", "PASSWORD": "Wrong-Passw0rd-In-Clear"}});
     let (status, _, _) = served.call("InitiateAuth", &wrong);
@@ -266,7 +265,7 @@ fn the_request_log_says_what_happened_and_never_shows_a_secret() {
     for secret in [PASSWORD, "Wrong-Passw0rd-In-Clear", &access] {
         assert!(!stderr.contains(secret), "the log shows a secret");
     }
-    let refresh = signed_in.tokens().refresh_token.clone().expect("a refresh token");
+    let refresh = signed_in.tokens().refresh_token().expect("a refresh token").expose_secret().to_owned();
     assert!(!stderr.contains(&refresh[..20]), "the log shows a refresh token");
 }
 

@@ -102,6 +102,12 @@ impl PoolSettings {
         self.email_alias = email_alias;
         self
     }
+
+    /// These settings with usernames and aliases matched whatever their case.
+    pub fn with_case_insensitive_usernames(mut self, case_insensitive: bool) -> Self {
+        self.case_insensitive_usernames = case_insensitive;
+        self
+    }
 }
 
 /// An app client as [`Service::create_app_client`] made it.
