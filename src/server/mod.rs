@@ -99,6 +99,9 @@ pub struct PoolSettings {
     pub mfa: MfaConfiguration,
     /// Users may sign in with their `email` attribute.
     pub email_alias: bool,
+    /// Attributes every user must have: NEW_PASSWORD_REQUIRED lists those a
+    /// user lacks in `requiredAttributes`, and the answer must give them.
+    pub required_attributes: Vec<String>,
 }
 
 impl PoolSettings {
@@ -109,7 +112,14 @@ impl PoolSettings {
             always_remember_devices: true,
             mfa: MfaConfiguration::Optional,
             email_alias: true,
+            required_attributes: Vec::new(),
         }
+    }
+
+    /// These settings with attributes every user must have.
+    pub fn with_required_attributes(mut self, names: &[&str]) -> Self {
+        self.required_attributes = names.iter().map(|&name| name.to_owned()).collect();
+        self
     }
 
     /// These settings with another MFA configuration.
@@ -251,6 +261,11 @@ pub struct CustomChallenge {
     pub parameters: HashMap<String, String>,
     /// The `ANSWER` that passes.
     pub answer: String,
+}
+
+/// The pool's required attributes a user does not have yet.
+fn missing_attributes<'a>(settings: &'a PoolSettings, user: &'a User) -> impl Iterator<Item = &'a str> {
+    settings.required_attributes.iter().map(String::as_str).filter(|name| !user.attributes.contains_key(*name))
 }
 
 /// Makes a custom challenge for a pool username.
@@ -796,6 +811,16 @@ impl Service {
                 }
                 let pool_id = self.clients.get(&client_id).map(|c| c.pool.clone()).unwrap_or_default();
                 let pool = self.pools.get_mut(&pool_id).ok_or_else(|| not_authorized(INCORRECT))?;
+                let lacking = pool.users.get(&user).map(|u| {
+                    missing_attributes(&pool.settings, u)
+                        .find(|name| !responses.contains_key(&format!("userAttributes.{name}")))
+                });
+                if let Some(Some(name)) = lacking {
+                    return Err(fault(
+                        "InvalidParameterException",
+                        format!("Missing required parameter userAttributes.{name}"),
+                    ));
+                }
                 let (salt, verifier) = make_verifier(pool.id.pool_name(), &user, &password, rng);
                 if let Some(u) = pool.users.get_mut(&user) {
                     (u.salt, u.verifier, u.temporary) = (salt, verifier, false);
@@ -865,7 +890,9 @@ impl Service {
         let (_, pool) = self.client(client_id)?;
         let user = pool.users.get(username).ok_or_else(|| not_authorized(INCORRECT))?;
         if user.temporary {
-            let parameters = json!({"USERNAME": username, "requiredAttributes": "[]", "userAttributes": json!(user.attributes).to_string()});
+            let required: Vec<String> =
+                missing_attributes(&pool.settings, user).map(|n| format!("userAttributes.{n}")).collect();
+            let parameters = json!({"USERNAME": username, "requiredAttributes": json!(required).to_string(), "userAttributes": json!(user.attributes).to_string()});
             let pending = Pending::NewPasswordRequired { username: username.to_owned() };
             return Ok(self.challenge(
                 client_id,
