@@ -1,98 +1,27 @@
-//! `cognito-srp`: Cognito's client-side computations and an interactive
-//! sign-in from the command line.
+//! `cognito-srp`: Amazon Cognito user-pool sign-in from the command line, in
+//! the conventions of `aws cognito-idp`, and Cognito's client-side
+//! computations (SECRET_HASH, device verifiers, TIMESTAMP).
 //!
-//! Exit codes: 0 success, 1 anything else, 2 bad input, 3 refused by
-//! Cognito (wrong password, wrong code, ...), 4 network or transport.
+//! Prompts and progress go to standard error, results (JSON) to standard
+//! output; the exit code tells what kind of failure stopped the command
+//! (see [`failure::EXIT_CODES`]).
 
-use std::collections::HashMap;
-use std::io::{self, BufRead, Write};
-use std::path::{Path, PathBuf};
+mod args;
+mod authenticator;
+mod commands;
+mod devices;
+mod exchange;
+mod failure;
+mod output;
+mod person;
+mod terminal;
+
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use cognito_srp_auth::flow::{self, Answer, AppClient, Interaction, Prompt, SignIn};
-use cognito_srp_auth::http::HttpTransport;
-use cognito_srp_auth::{
-    ClientSecret, DeviceCredentials, Error, Password, PrivateExponentSize, SecretHash, Timestamp, UserPoolId,
-};
+use clap::Parser;
 
-#[derive(Parser)]
-#[command(name = "cognito-srp", version, about = "Amazon Cognito user-pool sign-in from the command line")]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Prints SECRET_HASH for a username on an app client; the secret is read from standard input.
-    SecretHash {
-        /// The app client id.
-        #[arg(long)]
-        client_id: String,
-        /// The pool username.
-        #[arg(long)]
-        username: String,
-    },
-    /// Makes a new device's password and the DeviceSecretVerifierConfig for ConfirmDevice, as JSON.
-    DeviceVerifier {
-        /// NewDeviceMetadata's DeviceKey.
-        #[arg(long)]
-        device_key: String,
-        /// NewDeviceMetadata's DeviceGroupKey.
-        #[arg(long, allow_hyphen_values = true)]
-        device_group_key: String,
-    },
-    /// Prints the TIMESTAMP for now, or for the given Unix time.
-    Timestamp {
-        /// Seconds since the Unix epoch.
-        #[arg(long, allow_hyphen_values = true)]
-        unix: Option<i64>,
-    },
-    /// Signs in with USER_SRP_AUTH and prints the tokens as JSON.
-    SignIn {
-        /// The user pool id, `<region>_<name>`.
-        #[arg(long)]
-        user_pool_id: String,
-        /// The app client id.
-        #[arg(long)]
-        client_id: String,
-        /// The username (or an alias the pool accepts).
-        #[arg(long)]
-        username: String,
-        /// Name of an environment variable holding the app client's secret.
-        #[arg(long)]
-        client_secret_env: Option<String>,
-        /// Another endpoint than the region's (an emulator, a VPC endpoint).
-        #[arg(long)]
-        endpoint: Option<String>,
-        /// Remember the device in this file (created with mode 0600).
-        #[arg(long)]
-        device_file: Option<PathBuf>,
-        /// Read the password and every answer from standard input, a line each, instead of the terminal.
-        #[arg(long)]
-        stdin: bool,
-    },
-}
-
-/// Why the tool stopped.
-enum Failure {
-    Input(String),
-    Refused(String),
-    Network(String),
-    Other(String),
-}
-
-impl From<Error> for Failure {
-    fn from(error: Error) -> Self {
-        match error {
-            Error::Service(service) => Failure::Refused(service.to_string()),
-            Error::Transport { reason } => Failure::Network(reason),
-            Error::MissingParameter { .. } | Error::InvalidParameter { .. } => Failure::Input(error.to_string()),
-            other => Failure::Other(other.to_string()),
-        }
-    }
-}
+use crate::args::{Cli, Command};
+use crate::failure::Failure;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -104,163 +33,20 @@ fn main() -> ExitCode {
     };
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            let (code, kind, message) = match failure {
-                Failure::Input(m) => (2, "bad input", m),
-                Failure::Refused(m) => (3, "refused", m),
-                Failure::Network(m) => (4, "network", m),
-                Failure::Other(m) => (1, "error", m),
-            };
-            eprintln!("cognito-srp: {kind}: {message}");
-            ExitCode::from(code)
-        }
+        Err(failure) => failure.report(),
     }
 }
 
+/// Runs one command. A new command is a variant of [`Command`] and an arm here.
 fn run(command: Command) -> Result<(), Failure> {
     match command {
-        Command::SecretHash { client_id, username } => {
-            let secret = read_line(&mut io::stdin().lock()).map_err(Failure::Input)?;
-            println!("{}", SecretHash::new(&ClientSecret::from(secret), &username, &client_id).as_str());
-        }
+        Command::SignIn(args) => commands::sign_in::run(args),
+        Command::Refresh(args) => commands::refresh::run(args),
+        Command::Device(command) => commands::device::run(command),
+        Command::SecretHash(args) => commands::offline::secret_hash(args),
         Command::DeviceVerifier { device_key, device_group_key } => {
-            let (device, config) = DeviceCredentials::generate(&mut rand::rng(), device_key, device_group_key);
-            let json = serde_json::json!({"Device": device, "DeviceSecretVerifierConfig": config});
-            println!("{json:#}");
+            commands::offline::device_verifier(device_key, device_group_key)
         }
-        Command::Timestamp { unix } => {
-            let timestamp = match unix {
-                Some(seconds) => Timestamp::from_unix_seconds(seconds).ok_or(Failure::Input("out of range".into()))?,
-                None => Timestamp::now(),
-            };
-            println!("{timestamp}");
-        }
-        Command::SignIn { user_pool_id, client_id, username, client_secret_env, endpoint, device_file, stdin } => {
-            let pool = UserPoolId::parse(&user_pool_id)?;
-            let mut client =
-                AppClient::new(pool.clone(), client_id).with_private_exponent_size(PrivateExponentSize::default());
-            if let Some(name) = client_secret_env {
-                let secret = std::env::var(&name)
-                    .map_err(|_| Failure::Input(format!("environment variable {name} is not set")))?;
-                client = client.with_client_secret(ClientSecret::from(secret));
-            }
-            let transport = endpoint.map_or_else(|| HttpTransport::for_user_pool(&pool), HttpTransport::with_endpoint);
-            let mut person = Person { stdin, device_file: device_file.clone() };
-            let password = person.secret("Password: ")?;
-            let mut sign_in = SignIn::user_srp(client, &username, Password::from(password))?;
-            if let Some(device) = device_file.as_deref().and_then(|path| load_devices(path).remove(&username)) {
-                eprintln!("signing in as remembered device {}", device.device_key());
-                sign_in = sign_in.with_device(device);
-            }
-            let send = |request: &flow::Request| {
-                eprintln!("-> {}", request.operation().name());
-                transport.send(request)
-            };
-            let signed_in = flow::drive(sign_in, send, &mut person, Timestamp::now, &mut rand::rng())?;
-            eprintln!("signed in as {}", signed_in.username());
-            let tokens = signed_in.tokens();
-            let json = serde_json::json!({
-                "AccessToken": tokens.access_token, "IdToken": tokens.id_token, "RefreshToken": tokens.refresh_token,
-                "ExpiresIn": tokens.expires_in, "TokenType": tokens.token_type,
-            });
-            println!("{json:#}");
-        }
+        Command::Timestamp { unix } => commands::offline::timestamp(unix),
     }
-    Ok(())
-}
-
-/// The person at the terminal (or the lines on standard input).
-struct Person {
-    stdin: bool,
-    device_file: Option<PathBuf>,
-}
-
-impl Person {
-    /// Reads a secret: from the terminal without echo, or a line of standard input.
-    fn secret(&self, prompt: &str) -> Result<String, Failure> {
-        if self.stdin {
-            eprint!("{prompt}");
-            read_line(&mut io::stdin().lock()).map_err(Failure::Input)
-        } else {
-            rpassword::prompt_password(prompt).map_err(|e| Failure::Input(e.to_string()))
-        }
-    }
-
-    fn line(&self, prompt: &str) -> Result<String, Failure> {
-        eprint!("{prompt}");
-        let _ = io::stderr().flush();
-        read_line(&mut io::stdin().lock()).map_err(Failure::Input)
-    }
-}
-
-fn read_line(input: &mut impl BufRead) -> Result<String, String> {
-    let mut line = String::new();
-    match input.read_line(&mut line) {
-        Ok(0) => Err("standard input ended".into()),
-        Ok(_) => Ok(line.trim_end_matches(['\r', '\n']).to_owned()),
-        Err(e) => Err(e.to_string()),
-    }
-}
-
-impl Interaction for Person {
-    fn answer(&mut self, prompt: &Prompt) -> Result<Answer, Error> {
-        let ask = |p: &str| self.secret(p).map_err(|_| Error::OutOfOrder);
-        Ok(match prompt {
-            Prompt::SoftwareTokenMfa => Answer::Code(ask("Authenticator code: ")?),
-            Prompt::SmsMfa { destination } | Prompt::SmsOtp { destination } => {
-                Answer::Code(ask(&format!("Code sent to {}: ", destination.as_deref().unwrap_or("your phone")))?)
-            }
-            Prompt::EmailOtp { destination } => {
-                Answer::Code(ask(&format!("Code sent to {}: ", destination.as_deref().unwrap_or("your email")))?)
-            }
-            Prompt::NewPasswordRequired { .. } => {
-                Answer::NewPassword { password: Password::from(ask("New password: ")?), attributes: HashMap::new() }
-            }
-            Prompt::CustomChallenge { parameters } => {
-                eprintln!("custom challenge: {parameters:?}");
-                Answer::Custom(self.line("Answer: ").map_err(|_| Error::OutOfOrder)?)
-            }
-            _ => return Err(Error::Protocol { reason: "a prompt the command line does not answer" }),
-        })
-    }
-
-    fn store_device(&mut self, username: &str, device: DeviceCredentials) {
-        let Some(path) = &self.device_file else { return };
-        let mut devices = load_devices(path);
-        devices.insert(username.to_owned(), device);
-        match save_devices(path, &devices) {
-            Ok(()) => eprintln!("device remembered in {}", path.display()),
-            Err(e) => eprintln!("could not save the device to {}: {e}", path.display()),
-        }
-    }
-
-    fn forget_device(&mut self, username: &str) {
-        let Some(path) = &self.device_file else { return };
-        let mut devices = load_devices(path);
-        devices.remove(username);
-        let _ = save_devices(path, &devices);
-    }
-}
-
-fn load_devices(path: &Path) -> HashMap<String, DeviceCredentials> {
-    std::fs::read(path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
-}
-
-/// Writes the device store, readable by its owner only.
-fn save_devices(path: &Path, devices: &HashMap<String, DeviceCredentials>) -> io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    #[cfg(unix)]
-    {
-        // An existing file keeps its mode on open: narrow it too.
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    file.write_all(&serde_json::to_vec_pretty(devices).map_err(io::Error::other)?)
 }

@@ -1,0 +1,71 @@
+//! `refresh`: REFRESH_TOKEN_AUTH, as the remembered device when there is one.
+
+use std::path::Path;
+
+use cognito_srp_auth::flow::{self, Answer, Interaction, Prompt, SignIn};
+use cognito_srp_auth::{DeviceCredentials, Error, Timestamp};
+use zeroize::Zeroizing;
+
+use crate::args::RefreshArgs;
+use crate::commands::app_client;
+use crate::devices::DeviceFile;
+use crate::exchange::Exchange;
+use crate::failure::Failure;
+use crate::output;
+use crate::terminal::Terminal;
+
+/// Refreshes the tokens and prints the AuthenticationResult.
+pub fn run(args: RefreshArgs) -> Result<(), Failure> {
+    let (pool, client) = app_client(&args.client)?;
+    if args.username.is_empty() {
+        return Err(Failure::Usage("--username is empty".into()));
+    }
+    let exchange = Exchange::new(&args.endpoint, Some(&pool))?;
+    let devices = DeviceFile::open(args.devices.device_file.clone())?;
+    let terminal = Terminal::new(false);
+    let token = match (&args.refresh_token, &args.refresh_token_file) {
+        (Some(token), _) => Zeroizing::new(token.clone()),
+        (None, Some(path)) => token_from_file(path)?,
+        (None, None) => terminal.secret("Refresh token:")?,
+    };
+    let mut sign_in = SignIn::refresh(client, &args.username, &token).map_err(Failure::from_input)?;
+    if let Some(device) = devices.load(&pool, &args.username) {
+        terminal.say(&format!("refreshing as the remembered device {}", device.device_key()));
+        sign_in = sign_in.with_device(device);
+    }
+    let signed_in = flow::drive(sign_in, |r| exchange.send(r), &mut NoPrompts, Timestamp::now, &mut rand::rng())
+        .map_err(|error| exchange.failure(error))?;
+    output::print(&output::authentication_result(signed_in.tokens()));
+    Ok(())
+}
+
+/// The token in a file: the file's text, or `AuthenticationResult.RefreshToken`
+/// of the JSON `sign-in` printed.
+fn token_from_file(path: &Path) -> Result<Zeroizing<String>, Failure> {
+    let text = Zeroizing::new(
+        std::fs::read_to_string(path)
+            .map_err(|e| Failure::Usage(format!("--refresh-token-file {}: {e}", path.display())))?,
+    );
+    if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
+        return json["AuthenticationResult"]["RefreshToken"].as_str().map(|t| Zeroizing::new(t.to_owned())).ok_or_else(
+            || Failure::Usage(format!("{} is JSON without AuthenticationResult.RefreshToken", path.display())),
+        );
+    }
+    match text.trim() {
+        "" => Err(Failure::Usage(format!("{} is empty", path.display()))),
+        token => Ok(Zeroizing::new(token.to_owned())),
+    }
+}
+
+/// A refresh asks nothing; a prompt means the server broke the protocol.
+struct NoPrompts;
+
+impl Interaction for NoPrompts {
+    fn answer(&mut self, _prompt: &Prompt) -> Result<Answer, Error> {
+        Err(Error::Protocol { reason: "a challenge in answer to REFRESH_TOKEN_AUTH" })
+    }
+
+    fn store_device(&mut self, _username: &str, _device: DeviceCredentials) {}
+
+    fn forget_device(&mut self, _username: &str) {}
+}
