@@ -22,7 +22,7 @@ pub enum Error {
     },
     /// Cognito answered with an error (`__type`, `message`).
     #[cfg(feature = "json")]
-    Service(crate::flow::ServiceError),
+    Service(crate::service_error::ServiceError),
     /// Cognito asked a challenge this crate does not know.
     #[cfg(feature = "json")]
     UnknownChallenge {

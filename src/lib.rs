@@ -114,6 +114,8 @@ mod secret;
 mod secret_hash;
 #[cfg(feature = "server")]
 pub mod server;
+#[cfg(feature = "json")]
+mod service_error;
 mod srp;
 mod timestamp;
 mod user_pool;
