@@ -147,8 +147,7 @@ pub enum DeviceCommand {
         #[command(flatten)]
         devices: DeviceFileArgs,
     },
-    /// Forgets a user's remembered device, on the server too when given an
-    /// access token.
+    /// Forgets a user's remembered device in the device file.
     #[command(after_help = EXIT_CODES)]
     Forget(ForgetArgs),
 }
@@ -164,12 +163,6 @@ pub struct ForgetArgs {
     pub username: String,
     #[command(flatten)]
     pub devices: DeviceFileArgs,
-    /// Name of an environment variable holding an access token of the user:
-    /// ForgetDevice is then sent to Cognito too.
-    #[arg(long, value_name = "VAR")]
-    pub access_token_env: Option<String>,
-    #[command(flatten)]
-    pub endpoint: EndpointArgs,
 }
 
 /// `secret-hash`.

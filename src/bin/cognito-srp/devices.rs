@@ -1,90 +1,90 @@
-//! The device file: remembered devices by user pool and pool username.
+//! The device file: the crate's [`JsonFileDeviceStore`], remembered devices
+//! by user pool and pool username, and the names users typed for them.
 
-use std::collections::BTreeMap;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use cognito_srp_auth::flow::{DeviceStore, DeviceStoreError, JsonFileDeviceStore, PoolUser};
 use cognito_srp_auth::{DeviceCredentials, UserPoolId};
 
 use crate::failure::Failure;
 
 /// A device file, or none (`--device-file` not given).
 pub struct DeviceFile {
-    path: Option<PathBuf>,
+    store: Option<JsonFileDeviceStore>,
+}
+
+/// A remembered device found for a typed name.
+pub struct Remembered {
+    pub user: PoolUser,
+    pub device: DeviceCredentials,
 }
 
 impl DeviceFile {
-    /// The file at `path`, when given.
-    pub fn open(path: Option<PathBuf>) -> Result<Self, Failure> {
-        Ok(DeviceFile { path })
+    /// The file at `path`, when given. Nothing is read yet.
+    pub fn new(path: Option<PathBuf>) -> Self {
+        DeviceFile { store: path.map(JsonFileDeviceStore::new) }
     }
 
     /// Whether there is a file to keep devices in.
     pub fn is_given(&self) -> bool {
-        self.path.is_some()
+        self.store.is_some()
     }
 
-    /// The device remembered for a user of a pool.
-    pub fn load(&self, pool: &UserPoolId, username: &str) -> Option<DeviceCredentials> {
-        let path = self.path.as_deref()?;
-        read(path).remove(&key(pool, username))
+    /// The device of the user `typed` names in `pool`: the pool username an
+    /// earlier sign-in learned for it, else `typed` itself. Reading the file
+    /// checks it (a corrupt or readable-by-others file is refused).
+    pub fn find(&self, pool: &UserPoolId, typed: &str) -> Result<Option<Remembered>, Failure> {
+        let Some(store) = &self.store else { return Ok(None) };
+        let pool_username = store.pool_username(pool, typed).map_err(refused)?.unwrap_or_else(|| typed.to_owned());
+        let user = PoolUser::new(pool.clone(), pool_username);
+        Ok(store.load(&user).map_err(refused)?.map(|device| Remembered { user, device }))
     }
 
-    /// Remembers a device.
-    pub fn save(&self, pool: &UserPoolId, username: &str, device: DeviceCredentials) -> Result<(), Failure> {
-        let Some(path) = self.path.as_deref() else {
+    /// The pool username an earlier sign-in learned for `typed`, if any.
+    pub fn pool_username(&self, pool: &UserPoolId, typed: &str) -> Result<Option<String>, Failure> {
+        match &self.store {
+            Some(store) => store.pool_username(pool, typed).map_err(refused),
+            None => Ok(None),
+        }
+    }
+
+    /// Remembers a new device of `user`, and that `typed` names that user.
+    pub fn save(&self, user: &PoolUser, typed: &str, device: &DeviceCredentials) -> Result<(), Failure> {
+        let Some(store) = &self.store else {
             return Err(Failure::Usage("no --device-file to keep the device in".into()));
         };
-        let mut devices = read(path);
-        devices.insert(key(pool, username), device);
-        write(path, &devices)
-            .map_err(|e| Failure::Unexpected(format!("could not save the device to {}: {e}", path.display())))
+        store.save(user, device).map_err(refused)?;
+        self.learn(user, typed)
     }
 
-    /// Forgets a device.
-    pub fn forget(&self, pool: &UserPoolId, username: &str) -> Result<bool, Failure> {
-        let Some(path) = self.path.as_deref() else { return Ok(false) };
-        let mut devices = read(path);
-        let had = devices.remove(&key(pool, username)).is_some();
-        write(path, &devices).map_err(|e| Failure::Unexpected(format!("could not write {}: {e}", path.display())))?;
-        Ok(had)
+    /// Records that `typed` named `user`.
+    pub fn learn(&self, user: &PoolUser, typed: &str) -> Result<(), Failure> {
+        match &self.store {
+            Some(store) => store.learn_username(typed, user).map_err(refused),
+            None => Ok(()),
+        }
     }
 
-    /// Every remembered device: (pool, username, device key).
-    pub fn list(&self) -> Vec<(String, String, String)> {
-        let Some(path) = self.path.as_deref() else { return Vec::new() };
-        read(path)
-            .into_iter()
-            .filter_map(|(k, d)| {
-                let (pool, user) = k.split_once('/')?;
-                Some((pool.to_owned(), user.to_owned(), d.device_key().to_owned()))
-            })
-            .collect()
+    /// Forgets the device `device_key` of `user`.
+    pub fn forget(&self, user: &PoolUser, device_key: &str) -> Result<(), Failure> {
+        match &self.store {
+            Some(store) => store.forget(user, device_key).map_err(refused),
+            None => Ok(()),
+        }
     }
 }
 
-fn key(pool: &UserPoolId, username: &str) -> String {
-    format!("{}/{username}", pool.as_str())
+impl DeviceFile {
+    /// Every remembered device: the user and the device key.
+    pub fn list(&self) -> Result<Vec<(PoolUser, String)>, Failure> {
+        match &self.store {
+            Some(store) => store.device_keys().map_err(refused),
+            None => Ok(Vec::new()),
+        }
+    }
 }
 
-fn read(path: &Path) -> BTreeMap<String, DeviceCredentials> {
-    std::fs::read(path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
-}
-
-/// Writes the file, readable by its owner only.
-fn write(path: &Path, devices: &BTreeMap<String, DeviceCredentials>) -> io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    file.write_all(&serde_json::to_vec_pretty(devices).map_err(io::Error::other)?)
+/// The store's message says what is wrong with the file and how to fix it.
+fn refused(error: DeviceStoreError) -> Failure {
+    Failure::Usage(error.to_string())
 }

@@ -21,17 +21,23 @@ pub fn run(args: RefreshArgs) -> Result<(), Failure> {
         return Err(Failure::Usage("--username is empty".into()));
     }
     let exchange = Exchange::new(&args.endpoint, Some(&pool))?;
-    let devices = DeviceFile::open(args.devices.device_file.clone())?;
+    let devices = DeviceFile::new(args.devices.device_file.clone());
+    let remembered = devices.find(&pool, &args.username)?;
+    // SECRET_HASH goes over the pool username, which an alias is not.
+    let pool_username = match &remembered {
+        Some(remembered) => remembered.user.pool_username().to_owned(),
+        None => devices.pool_username(&pool, &args.username)?.unwrap_or_else(|| args.username.clone()),
+    };
     let terminal = Terminal::new(false);
     let token = match (&args.refresh_token, &args.refresh_token_file) {
         (Some(token), _) => Zeroizing::new(token.clone()),
         (None, Some(path)) => token_from_file(path)?,
         (None, None) => terminal.secret("Refresh token:")?,
     };
-    let mut sign_in = SignIn::refresh(client, &args.username, &token).map_err(Failure::from_input)?;
-    if let Some(device) = devices.load(&pool, &args.username) {
-        terminal.say(&format!("refreshing as the remembered device {}", device.device_key()));
-        sign_in = sign_in.with_device(device);
+    let mut sign_in = SignIn::refresh(client, &pool_username, &token).map_err(Failure::from_input)?;
+    if let Some(remembered) = remembered {
+        terminal.say(&format!("refreshing as the remembered device {}", remembered.device.device_key()));
+        sign_in = sign_in.with_device(remembered.device);
     }
     let signed_in = flow::drive(sign_in, |r| exchange.send(r), &mut NoPrompts, Timestamp::now, &mut rand::rng())
         .map_err(|error| exchange.failure(error))?;
