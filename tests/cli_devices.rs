@@ -1,0 +1,188 @@
+//! `cognito-srp`'s device file against the embedded server on loopback:
+//! found whatever name the user types, one file for many pools, refused
+//! when corrupt or readable by others, and `device list|forget`.
+
+#![cfg(feature = "cli")]
+
+mod cli_support;
+
+use std::path::Path;
+
+use cli_support::{Server, Setup, cli, json_of, path_str, stderr, temp_dir};
+use cognito_srp_auth::Timestamp;
+use cognito_srp_auth::server::{PoolSettings, totp};
+
+struct Fixture {
+    setup: Setup,
+    server: Server,
+    secret: String,
+}
+
+/// A TOTP user `username` with the email alias `username@example.com`.
+fn fixture(username: &str, settings: PoolSettings) -> Fixture {
+    let mut setup = Setup::new(settings, true);
+    setup.user(username, Some(&format!("{username}@example.com")), "Correct-Horse-1", true);
+    let pool = setup.pool.clone();
+    let secret = setup.service.admin_set_software_token_mfa(&pool, username, &mut rand::rng()).expect("totp");
+    let server = Server::start(std::mem::take(&mut setup.service));
+    Fixture { setup, server, secret }
+}
+
+impl Fixture {
+    fn sign_in(&self, typed: &str, devices: &Path, more: &[&str], stdin: &str) -> std::process::Output {
+        let mut args: Vec<String> = vec!["sign-in".into()];
+        args.extend(self.setup.flags());
+        args.extend(
+            ["--username", typed, "--endpoint-url", &self.server.url, "--device-file", path_str(devices), "--stdin"]
+                .map(String::from),
+        );
+        args.extend(more.iter().map(|s| (*s).to_owned()));
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let env = self.setup.env();
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        cli(&argv, stdin, &env)
+    }
+
+    /// Password and the current code.
+    fn with_code(&self) -> String {
+        format!("Correct-Horse-1\n{}\n", totp(&self.secret, Timestamp::now()).expect("Base32"))
+    }
+}
+
+#[test]
+fn an_alias_finds_the_device_stored_under_the_pool_username() {
+    let f = fixture("liam", PoolSettings::with_devices_and_optional_mfa());
+    let dir = temp_dir("alias");
+    let devices = dir.join("devices.json");
+    let output = f.sign_in("liam@example.com", &devices, &[], &f.with_code());
+    json_of(&output);
+    let listed = json_of(&cli(&["device", "list", "--device-file", path_str(&devices)], "", &[]));
+    assert_eq!(listed["Devices"][0]["Username"], "liam", "stored under the pool username: {listed}");
+    assert_eq!(listed["Devices"][0]["UserPoolId"], f.setup.pool.as_str());
+    for typed in ["liam@example.com", "liam"] {
+        f.server.clear_operations();
+        let output = f.sign_in(typed, &devices, &[], "Correct-Horse-1\n");
+        let text = stderr(&output);
+        json_of(&output);
+        assert!(text.contains("signing in as the remembered device"), "{typed}: {text}");
+        assert!(!text.contains("SOFTWARE_TOKEN_MFA"), "{typed}: {text}");
+        assert!(!f.server.operations().contains(&"ConfirmDevice".to_owned()), "{typed}: a new device was confirmed");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_corrupt_device_file_is_refused_before_anything_is_asked_and_left_alone() {
+    let f = fixture("mia", PoolSettings::with_devices_and_optional_mfa());
+    let dir = temp_dir("corrupt");
+    let devices = dir.join("devices.json");
+    write_private(&devices, b"{ not json");
+    let output = f.sign_in("mia", &devices, &[], &f.with_code());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("move it away or repair it"), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("Password"), "{}", stderr(&output));
+    assert!(f.server.operations().is_empty());
+    assert_eq!(std::fs::read(&devices).expect("still there"), b"{ not json");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_device_file_others_may_read_is_refused_with_the_fix() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = fixture("noah", PoolSettings::with_devices_and_optional_mfa());
+    let dir = temp_dir("readable");
+    let devices = dir.join("devices.json");
+    json_of(&f.sign_in("noah", &devices, &[], &f.with_code()));
+    assert_eq!(std::fs::metadata(&devices).expect("written").permissions().mode() & 0o777, 0o600);
+    std::fs::set_permissions(&devices, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let output = f.sign_in("noah", &devices, &[], "Correct-Horse-1\n");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("chmod 600"), "{}", stderr(&output));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_device_that_cannot_be_saved_fails_the_command_but_the_tokens_are_printed() {
+    let f = fixture("olga", PoolSettings::with_devices_and_optional_mfa());
+    let dir = temp_dir("unsaved");
+    let devices = dir.join("missing-folder").join("devices.json");
+    let output = f.sign_in("olga", &devices, &[], &f.with_code());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains(path_str(&devices)), "{}", stderr(&output));
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("the tokens still printed");
+    assert!(printed["AuthenticationResult"]["AccessToken"].is_string());
+    // A directory is refused when it is read, before anything is asked.
+    let output = f.sign_in("olga", &dir, &[], &f.with_code());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains(path_str(&dir)), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("Password"), "{}", stderr(&output));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn no_remember_keeps_nothing() {
+    let f = fixture("piet", PoolSettings::with_devices_and_optional_mfa());
+    let dir = temp_dir("no-remember");
+    let devices = dir.join("devices.json");
+    let output = f.sign_in("piet", &devices, &["--no-remember"], &f.with_code());
+    json_of(&output);
+    assert!(stderr(&output).contains("not remembered: --no-remember"), "{}", stderr(&output));
+    let listed = json_of(&cli(&["device", "list", "--device-file", path_str(&devices)], "", &[]));
+    assert_eq!(listed["Devices"].as_array().map(Vec::len), Some(0), "{listed}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn where_the_user_chooses_the_device_is_remembered_only_when_they_say_so() {
+    let mut settings = PoolSettings::with_devices_and_optional_mfa();
+    settings.always_remember_devices = false;
+    let f = fixture("quinn", settings);
+    let dir = temp_dir("opt-in");
+    let devices = dir.join("devices.json");
+    // "n": not remembered, and not kept.
+    let output = f.sign_in("quinn", &devices, &[], &format!("{}n\n", f.with_code()));
+    json_of(&output);
+    assert!(stderr(&output).contains("Remember this device"), "{}", stderr(&output));
+    assert!(!f.server.operations().contains(&"UpdateDeviceStatus".to_owned()));
+    let listed = json_of(&cli(&["device", "list", "--device-file", path_str(&devices)], "", &[]));
+    assert_eq!(listed["Devices"].as_array().map(Vec::len), Some(0), "{listed}");
+    // "y": UpdateDeviceStatus, and the next sign-in skips the code.
+    let output = f.sign_in("quinn", &devices, &[], &format!("{}y\n", f.with_code()));
+    json_of(&output);
+    let status = f.server.requests("UpdateDeviceStatus");
+    assert_eq!(status.len(), 1);
+    assert_eq!(status[0]["DeviceRememberedStatus"], "remembered");
+    let output = f.sign_in("quinn", &devices, &[], "Correct-Horse-1\n");
+    json_of(&output);
+    assert!(stderr(&output).contains("DEVICE_SRP_AUTH"), "{}", stderr(&output));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn device_forget_drops_the_device_found_by_any_name() {
+    let f = fixture("rosa", PoolSettings::with_devices_and_optional_mfa());
+    let dir = temp_dir("forget");
+    let devices = dir.join("devices.json");
+    json_of(&f.sign_in("rosa@example.com", &devices, &[], &f.with_code()));
+    let pool = f.setup.pool.as_str();
+    let forget = ["device", "forget", "--user-pool-id", pool, "--username", "rosa@example.com", "--device-file"];
+    let output = cli(&[&forget[..], &[path_str(&devices)]].concat(), "", &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("forgot the device"), "{}", stderr(&output));
+    let again = cli(&[&forget[..], &[path_str(&devices)]].concat(), "", &[]);
+    assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
+    let output = f.sign_in("rosa", &devices, &[], &f.with_code());
+    json_of(&output);
+    assert!(stderr(&output).contains("SOFTWARE_TOKEN_MFA"), "{}", stderr(&output));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn write_private(path: &Path, bytes: &[u8]) {
+    std::fs::write(path, bytes).expect("writes");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
+}
