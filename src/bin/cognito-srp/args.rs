@@ -127,7 +127,8 @@ pub struct RefreshArgs {
     /// SECRET_HASH and the remembered device go by the pool's username.
     #[arg(long)]
     pub username: String,
-    /// The refresh token. Without it and --refresh-token-file, a line of standard input.
+    /// The refresh token (other users may see it in the process list: prefer
+    /// --refresh-token-file or standard input, which is read without either).
     #[arg(long, value_name = "TOKEN", conflicts_with = "refresh_token_file")]
     pub refresh_token: Option<String>,
     /// A file holding the refresh token (or the JSON sign-in printed).

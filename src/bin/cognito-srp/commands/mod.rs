@@ -8,7 +8,9 @@ pub mod sign_in;
 use cognito_srp_auth::flow::AppClient;
 use cognito_srp_auth::{ClientSecret, UserPoolId};
 
-use crate::args::AppClientArgs;
+use crate::args::{AppClientArgs, DeviceFileArgs, EndpointArgs};
+use crate::devices::{DeviceFile, Remembered};
+use crate::exchange::Exchange;
 use crate::failure::Failure;
 
 /// The environment variable read for the client secret when
@@ -47,4 +49,34 @@ pub fn app_client(args: &AppClientArgs) -> Result<(UserPoolId, AppClient), Failu
         client = client.with_client_secret(secret);
     }
     Ok((pool, client))
+}
+
+/// What `sign-in` and `refresh` check before anything is asked or sent: the
+/// app client, the username, the endpoint, and the device file (read, and
+/// so refused if corrupt or readable by others).
+pub struct Session {
+    pub pool: UserPoolId,
+    pub client: AppClient,
+    pub exchange: Exchange,
+    pub devices: DeviceFile,
+    /// The device remembered for the typed username.
+    pub remembered: Option<Remembered>,
+}
+
+impl Session {
+    pub fn open(
+        client: &AppClientArgs,
+        username: &str,
+        endpoint: &EndpointArgs,
+        devices: &DeviceFileArgs,
+    ) -> Result<Self, Failure> {
+        let (pool, client) = app_client(client)?;
+        if username.is_empty() {
+            return Err(Failure::Usage("--username is empty".into()));
+        }
+        let exchange = Exchange::new(endpoint, Some(&pool))?;
+        let devices = DeviceFile::new(devices.device_file.clone());
+        let remembered = devices.find(&pool, username)?;
+        Ok(Session { pool, client, exchange, devices, remembered })
+    }
 }

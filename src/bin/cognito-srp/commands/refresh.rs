@@ -7,22 +7,15 @@ use cognito_srp_auth::{DeviceCredentials, Error, Timestamp};
 use zeroize::Zeroizing;
 
 use crate::args::RefreshArgs;
-use crate::commands::app_client;
-use crate::devices::DeviceFile;
-use crate::exchange::Exchange;
+use crate::commands::Session;
 use crate::failure::Failure;
 use crate::output;
 use crate::terminal::Terminal;
 
 /// Refreshes the tokens and prints the AuthenticationResult.
 pub fn run(args: RefreshArgs) -> Result<(), Failure> {
-    let (pool, client) = app_client(&args.client)?;
-    if args.username.is_empty() {
-        return Err(Failure::Usage("--username is empty".into()));
-    }
-    let exchange = Exchange::new(&args.endpoint, Some(&pool))?;
-    let devices = DeviceFile::new(args.devices.device_file.clone());
-    let remembered = devices.find(&pool, &args.username)?;
+    let Session { pool, client, exchange, devices, remembered } =
+        Session::open(&args.client, &args.username, &args.endpoint, &args.devices)?;
     // SECRET_HASH goes over the pool username, which an alias is not.
     let pool_username = match &remembered {
         Some(remembered) => remembered.user.pool_username().to_owned(),

@@ -4,7 +4,7 @@ use cognito_srp_auth::flow::{self, Answer, Interaction, PoolUser, Prompt, SignIn
 use cognito_srp_auth::{DeviceCredentials, Error, Timestamp, UserPoolId};
 
 use crate::args::{AuthFlow, Preferred, SignInArgs};
-use crate::commands::app_client;
+use crate::commands::Session;
 use crate::devices::{DeviceFile, Remembered};
 use crate::exchange::Exchange;
 use crate::failure::Failure;
@@ -14,14 +14,8 @@ use crate::terminal::Terminal;
 
 /// Signs in and prints the AuthenticationResult.
 pub fn run(args: SignInArgs) -> Result<(), Failure> {
-    let (pool, client) = app_client(&args.client)?;
-    if args.username.is_empty() {
-        return Err(Failure::Usage("--username is empty".into()));
-    }
-    let exchange = Exchange::new(&args.endpoint, Some(&pool))?;
-    let devices = DeviceFile::new(args.devices.device_file.clone());
-    // Read (and so checked) before anything is asked.
-    let remembered = devices.find(&pool, &args.username)?;
+    let Session { pool, client, exchange, devices, remembered } =
+        Session::open(&args.client, &args.username, &args.endpoint, &args.devices)?;
     let terminal = Terminal::new(args.stdin);
     let person = Person {
         terminal: &terminal,
