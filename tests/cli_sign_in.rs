@@ -295,3 +295,50 @@ fn two_pools_share_one_device_file() {
     assert_eq!(listed["Devices"].as_array().map(Vec::len), Some(2), "{listed}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn custom_auth_shows_the_challenge_parameters() {
+    use cognito_srp_auth::server::CustomChallenge;
+    let mut setup = Setup::new(PoolSettings::default(), false);
+    setup.user("lena", None, "Correct-Horse-1", true);
+    let pool = setup.pool.clone();
+    let hook = |_: &str| CustomChallenge {
+        parameters: [("question".to_owned(), "What is 6 times 7?".to_owned())].into(),
+        answer: "42".to_owned(),
+    };
+    setup.service.set_custom_challenge_hook(&pool, Box::new(hook));
+    let server = Server::start(std::mem::take(&mut setup.service));
+    let output = run(&args(&setup, &server, "lena", &["--auth-flow", "CUSTOM_AUTH"]), "Correct-Horse-1\n42\n", &setup);
+    let text = stderr(&output);
+    assert!(json_of(&output)["AuthenticationResult"]["AccessToken"].is_string(), "{text}");
+    assert!(text.contains("-> InitiateAuth (CUSTOM_AUTH)"), "{text}");
+    assert!(
+        text.contains("CUSTOM_CHALLENGE from the pool's Lambda trigger:\n  question: What is 6 times 7?\n"),
+        "{text}"
+    );
+    assert!(text.contains("-> RespondToAuthChallenge (CUSTOM_CHALLENGE)"), "{text}");
+}
+
+#[test]
+fn an_email_code_is_asked_with_its_destination() {
+    let (mut setup, _) = totp_setup("mona");
+    let pool = setup.pool.clone();
+    setup.service.admin_set_user_mfa_preference(&pool, "mona", false, true).expect("user");
+    let server = Server::start(std::mem::take(&mut setup.service));
+    let argv = args(&setup, &server, "mona", &[]);
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    let env = setup.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut dialogue = Dialogue::spawn(&argv, &env);
+    dialogue.expect("Password:");
+    dialogue.send_line("Correct-Horse-1");
+    dialogue.expect("Choice [1-2]:");
+    dialogue.send_line("2");
+    let prompt = dialogue.expect("EMAIL_OTP: code from the message sent to");
+    assert!(prompt.contains("@"), "the masked address: {prompt}");
+    let sent = server.service.lock().unwrap().take_outbox();
+    let code = &sent.iter().find(|m| m.medium == "EMAIL").expect("an email").code;
+    dialogue.send_line(code);
+    let output = dialogue.finish();
+    assert!(json_of(&output)["AuthenticationResult"]["AccessToken"].is_string(), "{}", stderr(&output));
+}
