@@ -242,15 +242,18 @@ fn refresh_as_the_remembered_device() {
     let devices = dir.join("devices.json");
     let device_flags = ["--device-file", path_str(&devices)];
     let code = totp(&secret, Timestamp::now()).expect("Base32");
-    let first = run(&args(&setup, &server, "judy", &device_flags), &format!("Correct-Horse-1\n{code}\n"), &setup);
+    // By the email alias: the device file learns it stands for the pool username `judy`.
+    let alias = "judy@example.com";
+    let first = run(&args(&setup, &server, alias, &device_flags), &format!("Correct-Horse-1\n{code}\n"), &setup);
     json_of(&first);
     // Signed in as the device, the refresh token is bound to it: refresh must send DEVICE_KEY.
-    let second = run(&args(&setup, &server, "judy", &device_flags), "Correct-Horse-1\n", &setup);
+    let second = run(&args(&setup, &server, alias, &device_flags), "Correct-Horse-1\n", &setup);
     let tokens = json_of(&second);
     let refresh_token = tokens["AuthenticationResult"]["RefreshToken"].as_str().expect("refresh token").to_owned();
     let mut refresh: Vec<String> = vec!["refresh".into()];
     refresh.extend(setup.flags());
-    refresh.extend(["--username".into(), "judy".into(), "--endpoint-url".into(), server.url.clone()]);
+    // The client has a secret: SECRET_HASH must go over `judy`, not the alias typed.
+    refresh.extend(["--username".into(), alias.into(), "--endpoint-url".into(), server.url.clone()]);
     // From standard input, with the device.
     let with_device = [&refresh[..], &["--device-file".into(), path_str(&devices).into()]].concat();
     let output = run(&with_device, &format!("{refresh_token}\n"), &setup);
@@ -265,10 +268,17 @@ fn refresh_as_the_remembered_device() {
     std::fs::write(&saved, &second.stdout).expect("writes");
     let from_file = [&with_device[..], &["--refresh-token-file".into(), path_str(&saved).into()]].concat();
     assert!(json_of(&run(&from_file, "", &setup))["AuthenticationResult"]["IdToken"].is_string());
-    // From the flag, without the device: refused.
-    let without = [&refresh[..], &["--refresh-token".into(), refresh_token]].concat();
-    let output = run(&without, "", &setup);
+    // From the flag, by the pool username (so SECRET_HASH is right) but without the device: refused.
+    let mut without = refresh.clone();
+    let typed = without.iter().position(|a| a == alias).expect("--username");
+    without[typed] = "judy".into();
+    let with_flag = [&without[..], &["--refresh-token".into(), refresh_token.clone()]].concat();
+    let output = run(&with_flag, "", &setup);
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert!(stderr(&output).contains("Invalid Refresh Token"), "{}", stderr(&output));
+    // The same with the device file: accepted.
+    let with_device = [&with_flag[..], &["--device-file".into(), path_str(&devices).into()]].concat();
+    assert!(json_of(&run(&with_device, "", &setup))["AuthenticationResult"]["AccessToken"].is_string());
     let _ = std::fs::remove_dir_all(&dir);
 }
 
