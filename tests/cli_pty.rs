@@ -117,3 +117,27 @@ fn secret_hash_on_a_terminal_prompts_and_does_not_echo() {
     let expected = cognito_srp_auth::SecretHash::new(&"a-client-secret-to-hide".into(), "alice", "client");
     assert!(transcript.contains(expected.as_str()), "{transcript}");
 }
+
+#[test]
+fn ctrl_d_at_the_password_prompt_cancels_with_exit_5() {
+    let args: Vec<String> = [
+        "sign-in",
+        "--user-pool-id",
+        "eu-west-1_AbC",
+        "--client-id",
+        "c",
+        "--username",
+        "u",
+        "--endpoint-url",
+        "http://127.0.0.1:9/",
+    ]
+    .map(String::from)
+    .into();
+    let mut transcript = String::new();
+    let mut session = spawn(&args, &[]);
+    expect(&mut session, &mut transcript, "Password: ");
+    session.send_control('d').expect("Ctrl-D");
+    let status = finish(session, &mut transcript);
+    assert_eq!(status, Some(5), "{transcript}");
+    assert!(transcript.contains("cancelled: the input ended at the prompt \"Password:\""), "{transcript}");
+}

@@ -38,6 +38,9 @@ impl Terminal {
                 match rpassword::prompt_password(format!("{prompt} ")) {
                     Ok(text) => Ok(Some(Zeroizing::new(text))),
                     Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(None),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                        Err(Failure::Cancelled(format!("interrupted at the prompt {prompt:?}")))
+                    }
                     Err(e) => Err(Failure::Unexpected(format!("reading the terminal: {e}"))),
                 }
             }
