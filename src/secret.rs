@@ -43,6 +43,10 @@ macro_rules! secret_string {
     };
 }
 
+/// The crate's other secret types (tokens, sessions) are made the same way.
+#[allow(unused_imports, reason = "used by feature-gated modules")]
+pub(crate) use secret_string;
+
 secret_string! {
     /// A user's password.
     Password
@@ -109,7 +113,7 @@ macro_rules! serde_as_text {
     )*};
 }
 
-serde_as_text!(DevicePassword, SecretCode);
+serde_as_text!(DevicePassword, SecretCode, ClientSecret);
 
 #[cfg(test)]
 mod tests {

@@ -54,7 +54,9 @@ fn an_alias_finds_the_device_stored_under_the_pool_username() {
     let f = fixture("liam", PoolSettings::with_devices_and_optional_mfa());
     let dir = temp_dir("alias");
     let devices = dir.join("devices.json");
-    let output = f.sign_in("liam@example.com", &devices, &[], &f.with_code());
+    // First by the pool username: the alias never typed before still finds its device,
+    // as the pool names the user (USER_ID_FOR_SRP) before the device is looked up.
+    let output = f.sign_in("liam", &devices, &[], &f.with_code());
     json_of(&output);
     let listed = json_of(&cli(&["device", "list", "--device-file", path_str(&devices)], "", &[]));
     assert_eq!(listed["Devices"][0]["Username"], "liam", "stored under the pool username: {listed}");
@@ -112,6 +114,7 @@ fn a_device_that_cannot_be_saved_fails_the_command_but_the_tokens_are_printed() 
     assert!(stderr(&output).contains(path_str(&devices)), "{}", stderr(&output));
     let printed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("the tokens still printed");
     assert!(printed["AuthenticationResult"]["AccessToken"].is_string());
+    assert!(!f.server.operations().contains(&"ConfirmDevice".to_owned()), "a device nobody keeps was confirmed");
     // A directory is refused when it is read, before anything is asked.
     let output = f.sign_in("olga", &dir, &[], &f.with_code());
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
@@ -121,16 +124,18 @@ fn a_device_that_cannot_be_saved_fails_the_command_but_the_tokens_are_printed() 
 }
 
 #[test]
-fn no_remember_keeps_nothing() {
-    let f = fixture("piet", PoolSettings::with_devices_and_optional_mfa());
-    let dir = temp_dir("no-remember");
-    let devices = dir.join("devices.json");
-    let output = f.sign_in("piet", &devices, &["--no-remember"], &f.with_code());
+fn without_a_device_file_no_device_is_confirmed() {
+    let f = fixture("sven", PoolSettings::with_devices_and_optional_mfa());
+    let mut args: Vec<String> = vec!["sign-in".into()];
+    args.extend(f.setup.flags());
+    args.extend(["--username", "sven", "--endpoint-url", &f.server.url, "--stdin"].map(String::from));
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let env = f.setup.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let output = cli(&argv, &f.with_code(), &env);
     json_of(&output);
-    assert!(stderr(&output).contains("not remembered: --no-remember"), "{}", stderr(&output));
-    let listed = json_of(&cli(&["device", "list", "--device-file", path_str(&devices)], "", &[]));
-    assert_eq!(listed["Devices"].as_array().map(Vec::len), Some(0), "{listed}");
-    let _ = std::fs::remove_dir_all(&dir);
+    assert!(stderr(&output).contains("not remembered: no --device-file"), "{}", stderr(&output));
+    assert!(!f.server.operations().contains(&"ConfirmDevice".to_owned()));
 }
 
 #[test]
@@ -140,19 +145,28 @@ fn where_the_user_chooses_the_device_is_remembered_only_when_they_say_so() {
     let f = fixture("quinn", settings);
     let dir = temp_dir("opt-in");
     let devices = dir.join("devices.json");
-    // "n": not remembered, and not kept.
-    let output = f.sign_in("quinn", &devices, &[], &format!("{}n\n", f.with_code()));
-    json_of(&output);
-    assert!(stderr(&output).contains("Remember this device"), "{}", stderr(&output));
-    assert!(!f.server.operations().contains(&"UpdateDeviceStatus".to_owned()));
-    let listed = json_of(&cli(&["device", "list", "--device-file", path_str(&devices)], "", &[]));
-    assert_eq!(listed["Devices"].as_array().map(Vec::len), Some(0), "{listed}");
+    let statuses = |f: &Fixture| -> Vec<String> {
+        let requests = f.server.requests("UpdateDeviceStatus");
+        requests.iter().map(|r| r["DeviceRememberedStatus"].as_str().unwrap_or_default().to_owned()).collect()
+    };
+    // "n", and --no-remember without asking: not remembered, so the next sign-in asks for the code.
+    for (more, answer, file) in [(&[][..], "n\n", "asked.json"), (&["--no-remember"][..], "", "flag.json")] {
+        let devices = dir.join(file);
+        f.server.clear_operations();
+        let output = f.sign_in("quinn", &devices, more, &format!("{}{answer}", f.with_code()));
+        let text = stderr(&output);
+        json_of(&output);
+        assert_eq!(text.contains("Remember this device"), more.is_empty(), "{text}");
+        assert!(text.contains("confirmed but not remembered"), "{text}");
+        assert!(!statuses(&f).contains(&"remembered".to_owned()), "{:?}", statuses(&f));
+        let output = f.sign_in("quinn", &devices, &["--no-remember"], &f.with_code());
+        assert!(stderr(&output).contains("SOFTWARE_TOKEN_MFA"), "{}", stderr(&output));
+    }
     // "y": UpdateDeviceStatus, and the next sign-in skips the code.
+    f.server.clear_operations();
     let output = f.sign_in("quinn", &devices, &[], &format!("{}y\n", f.with_code()));
     json_of(&output);
-    let status = f.server.requests("UpdateDeviceStatus");
-    assert_eq!(status.len(), 1);
-    assert_eq!(status[0]["DeviceRememberedStatus"], "remembered");
+    assert_eq!(statuses(&f), ["remembered"]);
     let output = f.sign_in("quinn", &devices, &[], "Correct-Horse-1\n");
     json_of(&output);
     assert!(stderr(&output).contains("DEVICE_SRP_AUTH"), "{}", stderr(&output));

@@ -88,7 +88,7 @@ fn mfa_setup_on_a_terminal_then_the_remembered_device() {
         .count();
     assert!(qr_rows >= 18, "no QR code drawn:\n{first}");
     assert!(first.contains("\"NewDeviceMetadata\""), "{first}");
-    assert!(first.contains("device remembered"), "{first}");
+    assert!(first.contains("remembered in the device file"), "{first}");
 
     let mut second = String::new();
     let mut session = spawn(&args, &setup.env());

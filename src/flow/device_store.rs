@@ -10,8 +10,9 @@
 
 use core::fmt;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use crate::error::DeviceStoreError;
 use crate::srp::DeviceCredentials;
 use crate::user_pool::UserPoolId;
 
@@ -38,61 +39,6 @@ impl PoolUser {
         &self.pool_username
     }
 }
-
-/// Why a device store could not do what was asked: the disk, the file's
-/// contents or permissions, a database. The message says what to fix.
-#[derive(Clone)]
-pub struct DeviceStoreError {
-    message: String,
-    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
-}
-
-impl DeviceStoreError {
-    /// An error with this message.
-    pub fn new(message: impl Into<String>) -> Self {
-        DeviceStoreError { message: message.into(), source: None }
-    }
-
-    /// An error with this message, caused by `source`.
-    pub fn with_source(message: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        DeviceStoreError { message: message.into(), source: Some(Arc::new(source)) }
-    }
-
-    /// What went wrong.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-}
-
-impl fmt::Debug for DeviceStoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DeviceStoreError")
-            .field("message", &self.message)
-            .field("source", &self.source.as_ref().map(ToString::to_string))
-            .finish()
-    }
-}
-
-impl fmt::Display for DeviceStoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for DeviceStoreError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
-    }
-}
-
-/// Two errors are equal when they say the same.
-impl PartialEq for DeviceStoreError {
-    fn eq(&self, other: &Self) -> bool {
-        self.message == other.message
-    }
-}
-
-impl Eq for DeviceStoreError {}
 
 /// Keeps remembered devices, keyed by [`PoolUser`], and what each name a
 /// user typed turned out to be in the pool.

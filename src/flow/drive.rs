@@ -1,103 +1,147 @@
 //! Drivers: a whole sign-in over a caller's `send` function.
+//!
+//! The futures are `Send` whenever the send function, the interaction and
+//! the RNG are, so a sign-in can run in `tokio::spawn` or a web handler.
+
+use core::future::Future;
 
 use rand_core::CryptoRng;
 
-use super::machine::State;
-use super::{Answer, Prompt, Request, SignIn, SignedIn, Step};
-use crate::error::Error;
-use crate::srp::DeviceCredentials;
+use super::{Answer, Prompt, Request, ServiceError, SignIn, SignedIn, Step};
+use crate::error::{Cancelled, Error};
 use crate::timestamp::Timestamp;
 
-/// What a person (or the program standing in for one) does during
-/// [`drive`]: answer prompts and keep the remembered device.
+/// Refused answers to one prompt before the sign-in gives up.
+const MAX_REFUSALS: u32 = 5;
+
+/// What a person (or the program standing in for one) does during a
+/// driven sign-in: answer prompts. Devices are the
+/// [`DeviceStore`](super::DeviceStore)'s business.
+///
+/// The answer may take its time (a web back end awaiting the code from
+/// the browser): implement it as `async fn answer(...)`. The blocking
+/// [`drive`] needs it to answer at once.
 pub trait Interaction {
-    /// Answers a prompt. An error ends the sign-in.
-    fn answer(&mut self, prompt: &Prompt) -> Result<Answer, Error>;
-
-    /// Stores a new device's credentials under the pool username. Called
-    /// before ConfirmDevice is sent.
-    fn store_device(&mut self, username: &str, device: DeviceCredentials);
-
-    /// Deletes the stored device: Cognito no longer knows it.
-    fn forget_device(&mut self, username: &str);
+    /// Answers `prompt`. `refused` is Cognito's refusal of the previous
+    /// answer to the same prompt (a mistyped code: `CodeMismatch`), to show
+    /// the user before asking again. [`Cancelled`] ends the sign-in with
+    /// [`Error::Cancelled`], or, for [`Prompt::RememberDevice`], with the
+    /// tokens and the device left for the user to opt in later.
+    fn answer(
+        &mut self,
+        prompt: &Prompt,
+        refused: Option<&ServiceError>,
+    ) -> impl Future<Output = Result<Answer, Cancelled>>;
 }
 
-/// Runs a whole sign-in: starts it, moves every request through `send`
-/// (which returns the HTTP status and body), answers prompts and keeps
-/// devices through `interaction`, and returns the tokens. `now` is the
-/// clock, read whenever a claim is signed.
+/// Runs a whole sign-in with a blocking `send` (which returns the HTTP
+/// status and body), answering prompts through `interaction`, with the
+/// operating system's RNG. `now` is the clock, read whenever a claim is
+/// signed or tokens arrive.
 ///
-/// A refused answer to a prompt (a mistyped code) is asked again; any other
-/// error ends the sign-in.
-pub fn drive<R, S, C>(
+/// A refused answer to a prompt is asked again, with the refusal; once
+/// tokens have arrived no failure loses them (see [`SignIn::interrupt`]).
+#[cfg(not(all(target_family = "wasm", target_os = "unknown")))]
+pub fn drive<S, I, C>(sign_in: SignIn, send: S, interaction: &mut I, now: C) -> Result<SignedIn, Error>
+where
+    S: FnMut(&Request) -> Result<(u16, Vec<u8>), Error>,
+    I: Interaction + ?Sized,
+    C: Fn() -> Timestamp,
+{
+    drive_with_rng(sign_in, send, interaction, now, &mut os_rng())
+}
+
+/// [`drive`] with the caller's RNG.
+pub fn drive_with_rng<R, S, I, C>(
     sign_in: SignIn,
     mut send: S,
-    interaction: &mut dyn Interaction,
+    interaction: &mut I,
     now: C,
     rng: &mut R,
 ) -> Result<SignedIn, Error>
 where
     R: CryptoRng + ?Sized,
     S: FnMut(&Request) -> Result<(u16, Vec<u8>), Error>,
+    I: Interaction + ?Sized,
     C: Fn() -> Timestamp,
 {
     use core::task::{Context, Poll, Waker};
-    // With a blocking `send` every await inside is ready at once: one poll runs it all.
-    let future = core::pin::pin!(drive_async(sign_in, async |request: &Request| send(request), interaction, now, rng));
+    let blocking = async |request: &Request| send(request);
+    // With a blocking `send` and an interaction that answers at once every
+    // await inside is ready: one poll runs it all.
+    let future = core::pin::pin!(drive_async_with_rng(sign_in, blocking, interaction, now, rng));
     match future.poll(&mut Context::from_waker(Waker::noop())) {
         Poll::Ready(result) => result,
-        Poll::Pending => Err(Error::Protocol { reason: "a blocking send that did not complete" }),
+        Poll::Pending => Err(Error::Cancelled(Cancelled::new(
+            "the interaction did not answer at once: an asynchronous one needs drive_async",
+        ))),
     }
 }
 
-/// [`drive`] with an asynchronous `send` (an async HTTP client, the AWS SDK).
-pub async fn drive_async<R, S, C>(
+/// [`drive`] with an asynchronous `send` (an async HTTP client, the AWS
+/// SDK) and interaction, with the operating system's RNG.
+#[cfg(not(all(target_family = "wasm", target_os = "unknown")))]
+pub async fn drive_async<S, I, C>(sign_in: SignIn, send: S, interaction: &mut I, now: C) -> Result<SignedIn, Error>
+where
+    S: AsyncFnMut(&Request) -> Result<(u16, Vec<u8>), Error>,
+    I: Interaction + ?Sized,
+    C: Fn() -> Timestamp,
+{
+    drive_async_with_rng(sign_in, send, interaction, now, &mut os_rng()).await
+}
+
+/// [`drive_async`] with the caller's RNG.
+pub async fn drive_async_with_rng<R, S, I, C>(
     mut sign_in: SignIn,
     mut send: S,
-    interaction: &mut dyn Interaction,
+    interaction: &mut I,
     now: C,
     rng: &mut R,
 ) -> Result<SignedIn, Error>
 where
     R: CryptoRng + ?Sized,
     S: AsyncFnMut(&Request) -> Result<(u16, Vec<u8>), Error>,
+    I: Interaction + ?Sized,
     C: Fn() -> Timestamp,
 {
-    /// Refused answers in a row before the sign-in gives up.
-    const MAX_REFUSALS: u32 = 3;
     let mut refusals = 0;
-    let mut request = sign_in.start(rng)?;
+    let mut refused: Option<ServiceError> = None;
+    let mut step = sign_in.next_step(rng)?;
     loop {
-        let (status, body) = send(&request).await?;
-        let mut step = match (sign_in.receive(status, &body, now(), rng), &sign_in.state) {
-            (Ok(step), _) => {
-                refusals = 0;
+        let request = match step {
+            Step::Send(request) => request,
+            Step::Prompt(prompt) => {
+                let answered = interaction.answer(&prompt, refused.as_ref()).await;
+                match answered.map_err(Error::Cancelled).and_then(|answer| sign_in.answer(answer, rng)) {
+                    Ok(request) => request,
+                    Err(error) => return sign_in.interrupt(error),
+                }
+            }
+            Step::Done(signed_in) => return Ok(signed_in),
+        };
+        let (status, body) = match send(&request).await {
+            Ok(response) => response,
+            Err(error) => return sign_in.interrupt(error),
+        };
+        step = match sign_in.receive(status, &body, now(), rng) {
+            Ok(step) => {
+                refused = None;
                 step
             }
-            // The answer was refused and the prompt is out again: ask once more.
-            (Err(Error::Service(_)), State::Prompted(prompted)) if refusals < MAX_REFUSALS => {
+            // The answer was refused and the prompt is out again: ask once more, with the refusal.
+            Err(Error::Service(refusal)) if refusals < MAX_REFUSALS && sign_in.pending_prompt().is_some() => {
                 refusals += 1;
-                Step::Prompt(prompted.prompt.clone())
+                refused = Some(refusal);
+                sign_in.next_step(rng)?
             }
-            (Err(error), _) => return Err(error),
-        };
-        request = loop {
-            step = match step {
-                Step::Send(next) => break next,
-                Step::Prompt(prompt) => {
-                    let answer = interaction.answer(&prompt)?;
-                    break sign_in.answer(answer, rng)?;
-                }
-                Step::StoreDevice(device) => {
-                    interaction.store_device(&sign_in.username, device);
-                    sign_in.proceed(now())?
-                }
-                Step::ForgetDevice => {
-                    interaction.forget_device(&sign_in.username);
-                    sign_in.proceed(now())?
-                }
-                Step::Done(signed_in) => return Ok(signed_in),
-            };
+            Err(error) => return Err(error),
         };
     }
+}
+
+/// The operating system's RNG. It panics if the OS cannot give randomness
+/// (as `rand::rng()` would): no sign-in can proceed without it.
+#[cfg(not(all(target_family = "wasm", target_os = "unknown")))]
+pub(crate) fn os_rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
+    rand_core::UnwrapErr(getrandom::SysRng)
 }

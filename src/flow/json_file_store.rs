@@ -9,7 +9,8 @@ use std::sync::{Mutex, PoisonError};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::device_store::{DeviceStore, DeviceStoreError, Devices, PoolUser};
+use super::device_store::{DeviceStore, Devices, PoolUser};
+use crate::error::DeviceStoreError;
 use crate::srp::DeviceCredentials;
 use crate::user_pool::UserPoolId;
 

@@ -3,10 +3,12 @@
 //! The machine builds each request and reads each response; the caller moves
 //! the bytes (any HTTP client, the AWS SDK, the crate's own server) and
 //! brings the time and the randomness. SRP challenges are answered inside;
-//! only what a person must answer comes out, as a [`Prompt`].
+//! only what a person must answer comes out, as a [`Prompt`]. Remembered
+//! devices live in a [`DeviceStore`] the machine consults itself.
 //!
 //! ```
-//! use cognito_srp_auth::flow::{AppClient, SignIn, Step};
+//! use std::sync::Arc;
+//! use cognito_srp_auth::flow::{AppClient, MemoryDeviceStore, SignIn, Step};
 //! use cognito_srp_auth::{Password, Timestamp, UserPoolId};
 //!
 //! # fn send(request: &cognito_srp_auth::flow::Request) -> (u16, Vec<u8>) {
@@ -14,8 +16,10 @@
 //! # }
 //! # fn main() -> Result<(), cognito_srp_auth::Error> {
 //! let client = AppClient::new(UserPoolId::parse("us-east-1_AbC123")?, "3n4b5urk1ft4fl3mg5e62d9ado");
+//! let devices = Arc::new(MemoryDeviceStore::new()); // or a JsonFileDeviceStore
 //! let mut rng = rand::rng();
-//! let mut sign_in = SignIn::user_srp(client, "alice@example.com", Password::from("correct horse"))?;
+//! let mut sign_in = SignIn::user_srp(client, "alice@example.com", Password::from("correct horse"))?
+//!     .with_device_store(devices);
 //! let mut request = sign_in.start(&mut rng)?;
 //! loop {
 //!     // POST request.body_json() with X-Amz-Target: request.target().
@@ -27,8 +31,6 @@
 //!     match step {
 //!         Step::Send(next) => request = next,
 //!         Step::Prompt(prompt) => { /* ask the user, then: */ request = sign_in.answer(todo_answer(prompt), &mut rng)?; }
-//!         Step::StoreDevice(device) => { /* save `device` first, then: */ let _ = device; request = expect_send(sign_in.proceed(Timestamp::now())?); }
-//!         Step::ForgetDevice => { /* delete the stored device, then: */ request = expect_send(sign_in.proceed(Timestamp::now())?); }
 //!         Step::Done(signed_in) => { let _tokens = signed_in.tokens(); break; }
 //!         _ => break,
 //!     }
@@ -36,9 +38,41 @@
 //! # Ok(())
 //! # }
 //! # fn todo_answer(_: cognito_srp_auth::flow::Prompt) -> cognito_srp_auth::flow::Answer { cognito_srp_auth::flow::Answer::Code("123456".into()) }
-//! # fn expect_send(step: Step) -> cognito_srp_auth::flow::Request { match step { Step::Send(r) => r, _ => unreachable!() } }
+//! ```
+//!
+//! Or let a driver run the loop: [`drive`] over a blocking `send`,
+//! [`drive_async`] over an async one. Its future is `Send`, so a web back
+//! end can run the sign-in in a spawned task and answer prompts as they come:
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use cognito_srp_auth::flow::{self, Answer, AppClient, Interaction, JsonFileDeviceStore, Prompt, ServiceError, SignIn};
+//! use cognito_srp_auth::{Cancelled, Error, Password, Timestamp, UserPoolId};
+//!
+//! /// Waits for the code the browser posts.
+//! struct Browser(tokio::sync::mpsc::Receiver<String>);
+//!
+//! impl Interaction for Browser {
+//!     async fn answer(&mut self, _prompt: &Prompt, _refused: Option<&ServiceError>) -> Result<Answer, Cancelled> {
+//!         self.0.recv().await.map(Answer::Code).ok_or_else(|| Cancelled::new("the browser went away"))
+//!     }
+//! }
+//!
+//! # async fn post(_: &flow::Request) -> Result<(u16, Vec<u8>), Error> { unimplemented!() }
+//! # async fn run(codes: tokio::sync::mpsc::Receiver<String>) -> Result<(), Error> {
+//! let client = AppClient::new(UserPoolId::parse("us-east-1_AbC123")?, "3n4b5urk1ft4fl3mg5e62d9ado");
+//! let store = Arc::new(JsonFileDeviceStore::new("devices.json"));
+//! let sign_in = SignIn::user_srp(client, "alice", Password::from("correct horse"))?.with_device_store(store);
+//! let task = tokio::spawn(async move {
+//!     let mut browser = Browser(codes);
+//!     flow::drive_async(sign_in, async |request: &flow::Request| post(request).await, &mut browser, Timestamp::now).await
+//! });
+//! let signed_in = task.await.expect("the task ran")?;
+//! # let _ = signed_in; Ok(())
+//! # }
 //! ```
 
+mod device_steps;
 mod device_store;
 mod drive;
 mod json_file_store;
@@ -51,18 +85,20 @@ mod second_factor;
 mod signed_in;
 mod srp_steps;
 
+pub use crate::error::{Cancelled, DeviceStoreError};
 pub use crate::service_error::{ServiceError, ServiceErrorKind};
-pub use device_store::{DeviceStore, DeviceStoreError, MemoryDeviceStore, PoolUser};
-pub use drive::{Interaction, drive, drive_async};
+pub use crate::tokens::{AccessToken, IdToken, IncompleteTokens, RefreshToken, Tokens};
+pub use device_store::{DeviceStore, MemoryDeviceStore, PoolUser};
+pub use drive::{Interaction, drive_async_with_rng, drive_with_rng};
+#[cfg(not(all(target_family = "wasm", target_os = "unknown")))]
+pub use drive::{drive, drive_async};
 pub use json_file_store::JsonFileDeviceStore;
 pub use machine::SignIn;
 #[cfg(feature = "serde")]
 pub use paused::PausedSignIn;
 pub use prompt::{Answer, MfaType, Prompt, Selection};
-pub use request::{AppClient, Request, update_device_status};
-pub use signed_in::{NewDevice, SignedIn};
-
-use crate::srp::DeviceCredentials;
+pub use request::{AppClient, Request, forget_device, password_claim_responses, update_device_status};
+pub use signed_in::{DeviceOutcome, NewDevice, NotConfirmed, SignedIn};
 
 /// What to do next.
 #[must_use]
@@ -73,21 +109,6 @@ pub enum Step {
     Send(Request),
     /// Ask the user, and hand the answer to [`SignIn::answer`].
     Prompt(Prompt),
-    /// Cognito gave this device an identity: store these credentials under
-    /// the pool username now, then call [`SignIn::proceed`] for the
-    /// ConfirmDevice request. (A verifier Cognito accepted is useless
-    /// without them.)
-    StoreDevice(DeviceCredentials),
-    /// Cognito no longer knows the remembered device: delete it from the
-    /// store, then call [`SignIn::proceed`] to sign in without it.
-    ForgetDevice,
-    /// Signed in.
+    /// Signed in: the tokens, and what became of a new device.
     Done(SignedIn),
-}
-
-/// A prompt that is out, with the challenge it came from.
-#[derive(Clone, Debug)]
-struct Prompted {
-    challenge: String,
-    prompt: Prompt,
 }

@@ -9,9 +9,10 @@ use super::ServiceError;
 use crate::error::Error;
 use crate::secret::ClientSecret;
 use crate::secret_hash::SecretHash;
-use crate::srp::{PasswordClaim, PrivateExponentSize};
+use crate::srp::{DeviceCredentials, PasswordClaim, PrivateExponentSize};
+use crate::tokens::AccessToken;
 use crate::user_pool::UserPoolId;
-use crate::wire::{ErrorBody, Operation, UpdateDeviceStatusRequest};
+use crate::wire::{ErrorBody, ForgetDeviceRequest, Operation, UpdateDeviceStatusRequest};
 
 /// An app client of a user pool: what every request of a sign-in needs.
 #[derive(Clone, Debug)]
@@ -55,7 +56,9 @@ impl AppClient {
         &self.client_id
     }
 
-    pub(super) fn secret_hash(&self, username: &str) -> Option<SecretHash> {
+    /// `SECRET_HASH` over `username` (the pool username after the first
+    /// challenge), when the client has a secret.
+    pub fn secret_hash(&self, username: &str) -> Option<SecretHash> {
         self.client_secret.as_ref().map(|secret| SecretHash::new(secret, username, &self.client_id))
     }
 }
@@ -111,17 +114,51 @@ impl fmt::Debug for Request {
 }
 
 /// An `UpdateDeviceStatus` request, to mark a confirmed device remembered
-/// (or not) when the pool lets the user choose.
-pub fn update_device_status(access_token: &str, device_key: &str, remembered: bool) -> Request {
+/// (or not) when the pool lets the user choose. The machine sends it itself
+/// when [`Prompt::RememberDevice`](super::Prompt::RememberDevice) is answered.
+pub fn update_device_status(access_token: &AccessToken, device_key: &str, remembered: bool) -> Request {
     let status = if remembered { "remembered" } else { "not_remembered" };
     Request::new(
         Operation::UpdateDeviceStatus,
         &UpdateDeviceStatusRequest {
-            access_token: access_token.to_owned(),
+            access_token: access_token.expose_secret().to_owned(),
             device_key: device_key.to_owned(),
             device_remembered_status: status.to_owned(),
         },
     )
+}
+
+/// A `ForgetDevice` request: Cognito stops tracking the device (sign out
+/// of this device for good). Forget it in the device store as well.
+pub fn forget_device(access_token: &AccessToken, device_key: &str) -> Request {
+    Request::new(
+        Operation::ForgetDevice,
+        &ForgetDeviceRequest {
+            access_token: access_token.expose_secret().to_owned(),
+            device_key: device_key.to_owned(),
+        },
+    )
+}
+
+/// The RespondToAuthChallenge `ChallengeResponses` for a PASSWORD_VERIFIER
+/// (or DEVICE_PASSWORD_VERIFIER) claim, for callers who drive the SRP steps
+/// themselves: `USERNAME` (the challenge's, the pool username), the claim,
+/// `SECRET_HASH` over that username when the client has a secret, and
+/// `DEVICE_KEY` when signing in as a remembered device.
+pub fn password_claim_responses(
+    client: &AppClient,
+    pool_username: &str,
+    claim: &PasswordClaim,
+    device: Option<&DeviceCredentials>,
+) -> HashMap<String, String> {
+    let mut responses = claim_responses(pool_username, claim);
+    if let Some(hash) = client.secret_hash(pool_username) {
+        responses.insert("SECRET_HASH", hash.as_str().to_owned());
+    }
+    if let Some(device) = device {
+        responses.insert("DEVICE_KEY", device.device_key().to_owned());
+    }
+    owned(responses)
 }
 
 pub(super) fn owned(parameters: HashMap<&'static str, String>) -> HashMap<String, String> {

@@ -7,67 +7,69 @@ use rand_core::CryptoRng;
 
 use super::machine::{Outstanding, State};
 use super::request::{Request, parse};
-use super::{Answer, Prompt, Prompted, Selection, ServiceError, ServiceErrorKind, SignIn, Step};
+use super::{Answer, Prompt, Selection, ServiceError, ServiceErrorKind, SignIn, Step};
+use crate::error::Defect;
 use crate::error::Error;
 use crate::secret::{Password, SecretCode};
 use crate::srp::SrpEphemeral;
+use crate::tokens::Session;
 use crate::wire::{
     AssociateSoftwareTokenRequest, AssociateSoftwareTokenResponse, Operation, VerifySoftwareTokenRequest,
     VerifySoftwareTokenResponse,
 };
 
 impl SignIn {
-    pub(super) fn on_associate(&mut self, prompted: Prompted, status: u16, body: &[u8]) -> Result<Step, Error> {
+    pub(super) fn on_associate(&mut self, prompt: Prompt, status: u16, body: &[u8]) -> Result<Step, Error> {
         let response = match parse::<AssociateSoftwareTokenResponse>(status, body) {
             Ok(response) => response,
             Err(error) => {
-                self.state = State::Prompted(prompted);
+                self.state = State::Prompted(prompt);
                 return Err(error);
             }
         };
         let secret_code =
             response.secret_code.ok_or(Error::Protocol { reason: "AssociateSoftwareToken without SecretCode" })?;
         if response.session.is_some() {
-            self.session = response.session;
+            self.session = response.session.map(Session::new);
         }
         let prompt = Prompt::SoftwareTokenSecret { secret_code: SecretCode::new(secret_code) };
-        self.state = State::Prompted(Prompted { challenge: prompted.challenge, prompt: prompt.clone() });
+        self.state = State::Prompted(prompt.clone());
         Ok(Step::Prompt(prompt))
     }
 
-    pub(super) fn on_verify(&mut self, prompted: Prompted, status: u16, body: &[u8]) -> Result<Step, Error> {
+    pub(super) fn on_verify(&mut self, prompt: Prompt, status: u16, body: &[u8]) -> Result<Step, Error> {
         let response = match parse::<VerifySoftwareTokenResponse>(status, body) {
             Ok(response) => response,
             Err(error) => {
-                self.state = State::Prompted(prompted);
+                self.state = State::Prompted(prompt);
                 return Err(error);
             }
         };
         if response.status.as_deref() != Some("SUCCESS") {
-            self.state = State::Prompted(prompted);
+            self.state = State::Prompted(prompt);
             return Err(Error::Service(ServiceError::new(
                 ServiceErrorKind::CodeMismatch,
                 "VerifySoftwareToken did not succeed",
             )));
         }
         if response.session.is_some() {
-            self.session = response.session;
+            self.session = response.session.map(Session::new);
         }
         let request = self.respond("MFA_SETUP", HashMap::from([("USERNAME", self.username.clone())]));
-        self.state = State::AwaitingAuth(Box::default());
+        self.state = State::AwaitingAuth(Outstanding::default());
         Ok(Step::Send(request))
     }
 
     pub(super) fn answer_prompt<R: CryptoRng + ?Sized>(
         &mut self,
-        prompted: &Prompted,
+        prompted: &Prompt,
         answer: Answer,
         rng: &mut R,
     ) -> Result<Request, Error> {
-        let challenge = prompted.challenge.as_str();
+        let challenge = prompted.challenge_name().ok_or(Error::OutOfOrder)?;
         let mut responses = HashMap::from([("USERNAME", self.username.clone())]);
         let mut outstanding = Outstanding { prompt: Some(prompted.clone()), ..Outstanding::default() };
-        match (&prompted.prompt, answer) {
+        match (prompted, answer) {
             (Prompt::SmsMfa { .. }, Answer::Code(code)) => mfa_code(&mut responses, "SMS_MFA_CODE", code),
             (Prompt::SoftwareTokenMfa, Answer::Code(code)) => mfa_code(&mut responses, "SOFTWARE_TOKEN_MFA_CODE", code),
             (Prompt::EmailOtp { .. }, Answer::Code(code)) => mfa_code(&mut responses, "EMAIL_OTP_CODE", code),
@@ -76,16 +78,16 @@ impl SignIn {
                 responses.insert("ANSWER", mfa.challenge_name().to_owned());
             }
             (Prompt::MfaSetup { .. }, Answer::SetUpSoftwareToken) => {
-                let body = AssociateSoftwareTokenRequest { session: self.session.clone(), access_token: None };
+                let body = AssociateSoftwareTokenRequest { session: self.session_text(), access_token: None };
                 self.state = State::AwaitingAssociate(prompted.clone());
                 return Ok(Request::new(Operation::AssociateSoftwareToken, &body));
             }
             (Prompt::MfaSetup { .. }, Answer::SetUpEmailMfa { email }) => {
                 responses.insert("EMAIL", email);
             }
-            (Prompt::SoftwareTokenSecret { .. }, Answer::Code(code)) => {
+            (Prompt::SoftwareTokenSecret { .. } | Prompt::SoftwareTokenSetupCode, Answer::Code(code)) => {
                 let body = VerifySoftwareTokenRequest {
-                    session: self.session.clone(),
+                    session: self.session_text(),
                     access_token: None,
                     user_code: code,
                     friendly_device_name: None,
@@ -95,7 +97,7 @@ impl SignIn {
             }
             (Prompt::NewPasswordRequired { required_attributes, .. }, Answer::NewPassword { password, attributes }) => {
                 if required_attributes.iter().any(|name| !attributes.contains_key(name)) {
-                    return Err(Error::MissingParameter { name: "requiredAttributes" });
+                    return Err(Error::invalid_input("requiredAttributes", Defect::Missing));
                 }
                 responses.insert("NEW_PASSWORD", password_text(&password));
                 let mut request = self.respond(challenge, responses);
@@ -104,7 +106,7 @@ impl SignIn {
                         map.insert(format!("userAttributes.{name}"), value.into());
                     }
                 }
-                self.state = State::AwaitingAuth(Box::new(outstanding));
+                self.state = State::AwaitingAuth(outstanding);
                 return Ok(request);
             }
             (Prompt::CustomChallenge { .. }, Answer::Custom(answer)) => {
@@ -123,13 +125,13 @@ impl SignIn {
             _ => return Err(Error::OutOfOrder),
         }
         if matches!(
-            &prompted.prompt,
+            prompted,
             Prompt::SmsMfa { .. } | Prompt::SoftwareTokenMfa | Prompt::EmailOtp { .. } | Prompt::SelectMfaType { .. }
         ) {
             self.add_device_key(&mut responses);
         }
         let request = self.respond(challenge, responses);
-        self.state = State::AwaitingAuth(Box::new(outstanding));
+        self.state = State::AwaitingAuth(outstanding);
         Ok(request)
     }
 

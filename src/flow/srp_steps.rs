@@ -8,7 +8,7 @@ use rand_core::CryptoRng;
 use super::machine::{Outstanding, State};
 use super::request::{Request, claim_responses};
 use super::second_factor::prompt_for;
-use super::{Prompted, SignIn, Step};
+use super::{SignIn, Step};
 use crate::error::Error;
 use crate::srp::{DevicePasswordVerifierChallenge, PasswordClaimSigner, PasswordVerifierChallenge, SrpEphemeral};
 use crate::timestamp::Timestamp;
@@ -27,9 +27,10 @@ impl SignIn {
             "PASSWORD_VERIFIER" => {
                 let ephemeral =
                     outstanding.user_srp.ok_or(Error::Protocol { reason: "PASSWORD_VERIFIER without SRP_A" })?;
+                let parsed = PasswordVerifierChallenge::from_parameters(&parameters)?;
+                self.device_for_user(parsed.user_id_for_srp())?;
                 let password =
                     self.password.as_ref().ok_or(Error::Protocol { reason: "PASSWORD_VERIFIER without a password" })?;
-                let parsed = PasswordVerifierChallenge::from_parameters(&parameters)?;
                 let signer = ephemeral.answer_password_verifier(&self.client.user_pool_id, password, &parsed)?;
                 Ok(Step::Send(self.send_password_verifier(signer, now)))
             }
@@ -43,10 +44,7 @@ impl SignIn {
                     ("SRP_A", ephemeral.srp_a().to_owned()),
                 ]);
                 let request = self.respond("DEVICE_SRP_AUTH", responses);
-                self.state = State::AwaitingAuth(Box::new(Outstanding {
-                    device_srp: Some(ephemeral),
-                    ..Outstanding::default()
-                }));
+                self.state = State::AwaitingAuth(Outstanding { device_srp: Some(ephemeral), ..Outstanding::default() });
                 Ok(Step::Send(request))
             }
             "DEVICE_PASSWORD_VERIFIER" => {
@@ -62,13 +60,16 @@ impl SignIn {
                 let mut responses = claim_responses(&self.username, &claim);
                 responses.insert("DEVICE_KEY", device.device_key().to_owned());
                 let request = self.respond("DEVICE_PASSWORD_VERIFIER", responses);
-                self.state = State::AwaitingAuth(Box::default());
+                self.state = State::AwaitingAuth(Outstanding::default());
                 Ok(Step::Send(request))
             }
             _ => {
-                let prompt = prompt_for(&challenge, &parameters, available)
-                    .ok_or_else(|| Error::UnknownChallenge { name: challenge.clone(), parameters })?;
-                self.state = State::Prompted(Prompted { challenge, prompt: prompt.clone() });
+                let Some(prompt) = prompt_for(&challenge, &parameters, available) else {
+                    let mut parameter_names: Vec<String> = parameters.into_keys().collect();
+                    parameter_names.sort();
+                    return Err(Error::UnknownChallenge { name: challenge, parameter_names });
+                };
+                self.state = State::Prompted(prompt.clone());
                 Ok(Step::Prompt(prompt))
             }
         }
@@ -81,7 +82,7 @@ impl SignIn {
         self.add_device_key(&mut responses);
         let request = self.respond("PASSWORD_VERIFIER", responses);
         let retry = self.device.is_some().then_some(signer);
-        self.state = State::AwaitingAuth(Box::new(Outstanding { password_verifier: retry, ..Outstanding::default() }));
+        self.state = State::AwaitingAuth(Outstanding { password_verifier: retry, ..Outstanding::default() });
         request
     }
 }

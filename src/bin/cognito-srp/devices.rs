@@ -1,7 +1,10 @@
 //! The device file: the crate's [`JsonFileDeviceStore`], remembered devices
-//! by user pool and pool username, and the names users typed for them.
+//! by user pool and pool username, and the names users typed for them. The
+//! sign-in machine does the saving, looking up and forgetting; the commands
+//! here check the file first and list or forget by hand.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use cognito_srp_auth::flow::{DeviceStore, DeviceStoreError, JsonFileDeviceStore, PoolUser};
 use cognito_srp_auth::{DeviceCredentials, UserPoolId};
@@ -10,7 +13,7 @@ use crate::failure::Failure;
 
 /// A device file, or none (`--device-file` not given).
 pub struct DeviceFile {
-    store: Option<JsonFileDeviceStore>,
+    store: Option<Arc<JsonFileDeviceStore>>,
 }
 
 /// A remembered device found for a typed name.
@@ -22,12 +25,12 @@ pub struct Remembered {
 impl DeviceFile {
     /// The file at `path`, when given. Nothing is read yet.
     pub fn new(path: Option<PathBuf>) -> Self {
-        DeviceFile { store: path.map(JsonFileDeviceStore::new) }
+        DeviceFile { store: path.map(|path| Arc::new(JsonFileDeviceStore::new(path))) }
     }
 
-    /// Whether there is a file to keep devices in.
-    pub fn is_given(&self) -> bool {
-        self.store.is_some()
+    /// The store, for the sign-in machine.
+    pub fn store(&self) -> Option<Arc<dyn DeviceStore>> {
+        self.store.clone().map(|store| store as Arc<dyn DeviceStore>)
     }
 
     /// The device of the user `typed` names in `pool`: the pool username an
@@ -35,34 +38,22 @@ impl DeviceFile {
     /// checks it (a corrupt or readable-by-others file is refused).
     pub fn find(&self, pool: &UserPoolId, typed: &str) -> Result<Option<Remembered>, Failure> {
         let Some(store) = &self.store else { return Ok(None) };
-        let pool_username = store.pool_username(pool, typed).map_err(refused)?.unwrap_or_else(|| typed.to_owned());
-        let user = PoolUser::new(pool.clone(), pool_username);
+        let user = PoolUser::new(pool.clone(), self.pool_username(pool, typed)?);
         Ok(store.load(&user).map_err(refused)?.map(|device| Remembered { user, device }))
     }
 
-    /// The pool username an earlier sign-in learned for `typed`, if any.
-    pub fn pool_username(&self, pool: &UserPoolId, typed: &str) -> Result<Option<String>, Failure> {
-        match &self.store {
-            Some(store) => store.pool_username(pool, typed).map_err(refused),
-            None => Ok(None),
-        }
-    }
-
-    /// Remembers a new device of `user`, and that `typed` names that user.
-    pub fn save(&self, user: &PoolUser, typed: &str, device: &DeviceCredentials) -> Result<(), Failure> {
-        let Some(store) = &self.store else {
-            return Err(Failure::Usage("no --device-file to keep the device in".into()));
+    /// The pool username for `typed`: what an earlier sign-in learned, else `typed`.
+    pub fn pool_username(&self, pool: &UserPoolId, typed: &str) -> Result<String, Failure> {
+        let learned = match &self.store {
+            Some(store) => store.pool_username(pool, typed).map_err(refused)?,
+            None => None,
         };
-        store.save(user, device).map_err(refused)?;
-        self.learn(user, typed)
+        Ok(learned.unwrap_or_else(|| typed.to_owned()))
     }
 
-    /// Records that `typed` named `user`.
-    pub fn learn(&self, user: &PoolUser, typed: &str) -> Result<(), Failure> {
-        match &self.store {
-            Some(store) => store.learn_username(typed, user).map_err(refused),
-            None => Ok(()),
-        }
+    /// The device stored for `user`, if any.
+    pub fn load(&self, user: &PoolUser) -> Option<DeviceCredentials> {
+        self.store.as_ref()?.load(user).ok().flatten()
     }
 
     /// Forgets the device `device_key` of `user`.
@@ -72,9 +63,7 @@ impl DeviceFile {
             None => Ok(()),
         }
     }
-}
 
-impl DeviceFile {
     /// Every remembered device: the user and the device key.
     pub fn list(&self) -> Result<Vec<(PoolUser, String)>, Failure> {
         match &self.store {
@@ -85,6 +74,6 @@ impl DeviceFile {
 }
 
 /// The store's message says what is wrong with the file and how to fix it.
-fn refused(error: DeviceStoreError) -> Failure {
+pub fn refused(error: DeviceStoreError) -> Failure {
     Failure::Usage(error.to_string())
 }

@@ -12,18 +12,13 @@ use ureq::http::Uri;
 use crate::args::EndpointArgs;
 use crate::failure::Failure;
 
-/// Cognito's errors that refuse an answer to a prompt, which is asked again.
-const REFUSALS: &[&str] = &["CodeMismatchException", "ExpiredCodeException", "EnableSoftwareTokenMFAException"];
-
-/// One endpoint, and what its last answers said that the sign-in machine's
+/// One endpoint, and what its answers said that the sign-in machine's
 /// errors do not carry.
 pub struct Exchange {
     http: HttpTransport,
     url: String,
-    /// An answer that was not Cognito's (HTTP 5xx with some proxy's page).
+    /// An answer that was not Cognito's (an HTTP 5xx with some proxy's page).
     not_cognito: RefCell<Option<String>>,
-    /// Cognito's message refusing the last answer to a prompt.
-    refusal: RefCell<Option<String>>,
 }
 
 impl Exchange {
@@ -38,21 +33,22 @@ impl Exchange {
         }
         .with_timeout(Duration::from_secs(args.timeout));
         let url = http.endpoint().to_owned();
-        Ok(Exchange { http, url, not_cognito: RefCell::new(None), refusal: RefCell::new(None) })
+        Ok(Exchange { http, url, not_cognito: RefCell::new(None) })
     }
 
     /// Sends one request, saying which on standard error.
     pub fn send(&self, request: &Request) -> Result<(u16, Vec<u8>), Error> {
         let operation = request.operation().name();
         let body = request.body();
-        match body["AuthFlow"].as_str().or(body["ChallengeName"].as_str()) {
+        let challenge = body["ChallengeName"].as_str();
+        if challenge == Some("DEVICE_SRP_AUTH") {
+            eprintln!("signing in as the remembered device");
+        }
+        match body["AuthFlow"].as_str().or(challenge) {
             Some(what) => eprintln!("-> {operation} ({what})"),
             None => eprintln!("-> {operation}"),
         }
-        let (status, reply) = self
-            .http
-            .send(request)
-            .map_err(|error| Error::Transport { reason: format!("{} failed: {error}", self.url) })?;
+        let (status, reply) = self.http.send(request)?;
         if status >= 400 {
             self.note_error(operation, status, &reply);
         }
@@ -62,33 +58,22 @@ impl Exchange {
     /// Turns an error of a sign-in into the command's failure, with what
     /// the HTTP exchange saw.
     pub fn failure(&self, error: Error) -> Failure {
-        match self.not_cognito.take() {
-            Some(reason) if !matches!(error, Error::Transport { .. }) => Failure::Unexpected(reason),
-            _ => Failure::from_exchange(error),
+        match (self.not_cognito.take(), error) {
+            (_, Error::Transport(transport)) => Failure::Network(format!("{}: {transport}", self.url)),
+            (Some(reason), _) => Failure::Unexpected(reason),
+            (None, error) => Failure::from_error(error),
         }
     }
 
-    /// Cognito's message refusing the last answer, once.
-    pub fn take_refusal(&self) -> Option<String> {
-        self.refusal.take()
-    }
-
+    /// An error status without Cognito's `__type` is kept with its status.
     fn note_error(&self, operation: &str, status: u16, reply: &[u8]) {
         let body: Option<serde_json::Value> = serde_json::from_slice(reply).ok();
-        let kind = body.as_ref().and_then(|b| b["__type"].as_str()).map(|t| t.rsplit('#').next().unwrap_or(t));
-        match kind {
-            Some(kind) if REFUSALS.contains(&kind) => {
-                let message = body.as_ref().and_then(|b| b["message"].as_str()).unwrap_or(kind);
-                *self.refusal.borrow_mut() = Some(format!("{kind}: {message}"));
-            }
-            Some(_) => {}
-            None => {
-                let text = String::from_utf8_lossy(&reply[..reply.len().min(200)]).trim().to_owned();
-                let reason =
-                    format!("{operation} at {} answered HTTP {status} without a Cognito error: {text:?}", self.url);
-                *self.not_cognito.borrow_mut() = Some(reason);
-            }
+        if body.as_ref().is_some_and(|b| b["__type"].is_string()) {
+            return;
         }
+        let text = String::from_utf8_lossy(&reply[..reply.len().min(200)]).trim().to_owned();
+        let reason = format!("{operation} at {} answered HTTP {status} without a Cognito error: {text:?}", self.url);
+        *self.not_cognito.borrow_mut() = Some(reason);
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use cognito_srp_auth::Error;
+use cognito_srp_auth::{Error, Origin};
 
 /// The exit codes, as `--help` lists them.
 pub const EXIT_CODES: &str = "\
@@ -43,19 +43,26 @@ impl Failure {
         ExitCode::from(code)
     }
 
-    /// An error of the crate raised while the server was being talked to:
-    /// everything but a refusal or a transport failure is the server's
-    /// fault, since the command line checked its own input before.
-    pub fn from_exchange(error: Error) -> Self {
-        match error {
-            Error::Service(service) => Failure::Refused(service.to_string()),
-            Error::Transport { reason } => Failure::Network(reason),
-            other => Failure::Unexpected(format!("the server's answer is unusable: {other}")),
+    /// What went wrong, without its kind.
+    pub fn message(&self) -> &str {
+        match self {
+            Failure::Unexpected(m)
+            | Failure::Usage(m)
+            | Failure::Refused(m)
+            | Failure::Network(m)
+            | Failure::Cancelled(m) => m,
         }
     }
 
-    /// An error of the crate raised on the caller's own input.
-    pub fn from_input(error: Error) -> Self {
-        Failure::Usage(error.to_string())
+    /// An error of the crate, by who is at fault: a refusal, the network,
+    /// the device file, the caller's input, or else the server's values.
+    pub fn from_error(error: Error) -> Self {
+        match (error.origin(), error) {
+            (_, Error::Service(service)) => Failure::Refused(service.to_string()),
+            (_, Error::Cancelled(cancelled)) => Failure::Cancelled(cancelled.to_string()),
+            (Origin::Transport, error) => Failure::Network(error.to_string()),
+            (Origin::DeviceStore | Origin::Caller, error) => Failure::Usage(error.to_string()),
+            (_, error) => Failure::Unexpected(format!("the server's answer is unusable: {error}")),
+        }
     }
 }

@@ -4,10 +4,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use cognito_srp_auth::Password;
-use cognito_srp_auth::flow::{Answer, MfaType, Prompt, Selection};
+use cognito_srp_auth::flow::{Answer, MfaType, Prompt, Selection, ServiceError};
 
 use crate::authenticator::{otpauth_uri, qr_code};
-use crate::exchange::Exchange;
 use crate::failure::Failure;
 use crate::terminal::Terminal;
 
@@ -17,18 +16,19 @@ const NEW_PASSWORD_TRIES: u32 = 3;
 /// Answers prompts for one sign-in.
 pub struct Person<'a> {
     pub terminal: &'a Terminal,
-    pub exchange: &'a Exchange,
     /// `--attribute NAME=VALUE`s, for NEW_PASSWORD_REQUIRED.
     pub attributes: HashMap<String, String>,
     /// The authenticator app's issuer and account, for MFA_SETUP.
     pub issuer: String,
     pub account: String,
+    /// `--no-remember`: decline where the pool asks whether to remember the device.
+    pub no_remember: bool,
 }
 
 impl Person<'_> {
     /// Puts a prompt to the person, saying first if Cognito refused the last answer.
-    pub fn answer(&mut self, prompt: &Prompt) -> Result<Answer, Failure> {
-        if let Some(refusal) = self.exchange.take_refusal() {
+    pub fn answer(&mut self, prompt: &Prompt, refused: Option<&ServiceError>) -> Result<Answer, Failure> {
+        if let Some(refusal) = refused {
             self.terminal.say(&format!("Cognito refused that answer ({refusal}); try again."));
         }
         Ok(match prompt {
@@ -42,6 +42,8 @@ impl Person<'_> {
                 self.show_authenticator_secret(secret_code.expose_secret());
                 Answer::Code(self.code("MFA_SETUP", "the authenticator app you just set up")?)
             }
+            Prompt::SoftwareTokenSetupCode => Answer::Code(self.code("MFA_SETUP", "the authenticator app you set up")?),
+            Prompt::RememberDevice { device_key } => Answer::RememberDevice(self.remember_device(device_key)?),
             Prompt::NewPasswordRequired { required_attributes, .. } => self.new_password(required_attributes)?,
             Prompt::CustomChallenge { parameters } => Answer::Custom(self.custom_challenge(parameters)?),
             Prompt::SelectChallenge { available } => Answer::Select(self.select_challenge(available)?),
@@ -187,6 +189,16 @@ impl Person<'_> {
             "EMAIL_OTP" => Selection::EmailOtp,
             _ => Selection::SmsOtp,
         })
+    }
+
+    /// Where the pool lets the user choose (`UserConfirmationNecessary`).
+    fn remember_device(&self, device_key: &str) -> Result<bool, Failure> {
+        if self.no_remember {
+            self.terminal.say(&format!("not remembering the device {device_key}: --no-remember"));
+            return Ok(false);
+        }
+        let answer = self.terminal.line("Remember this device, so it can skip MFA next time? [y/n]:")?;
+        Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
     }
 
     /// The password, asked when the sign-in needs it.

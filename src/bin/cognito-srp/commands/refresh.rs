@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use cognito_srp_auth::flow::{self, Answer, Interaction, Prompt, SignIn};
-use cognito_srp_auth::{DeviceCredentials, Error, Timestamp};
+use cognito_srp_auth::flow::{self, Answer, Interaction, Prompt, ServiceError, SignIn};
+use cognito_srp_auth::{Cancelled, RefreshToken, Timestamp};
 use zeroize::Zeroizing;
 
 use crate::args::RefreshArgs;
@@ -19,40 +19,42 @@ pub fn run(args: RefreshArgs) -> Result<(), Failure> {
     // SECRET_HASH goes over the pool username, which an alias is not.
     let pool_username = match &remembered {
         Some(remembered) => remembered.user.pool_username().to_owned(),
-        None => devices.pool_username(&pool, &args.username)?.unwrap_or_else(|| args.username.clone()),
+        None => devices.pool_username(&pool, &args.username)?,
     };
     let terminal = Terminal::new(false);
     let token = match (&args.refresh_token, &args.refresh_token_file) {
-        (Some(token), _) => Zeroizing::new(token.clone()),
+        (Some(token), _) => RefreshToken::from(token.as_str()),
         (None, Some(path)) => token_from_file(path)?,
-        (None, None) => terminal.secret("Refresh token:")?,
+        (None, None) => RefreshToken::from(terminal.secret("Refresh token:")?.as_str()),
     };
-    let mut sign_in = SignIn::refresh(client, &pool_username, &token).map_err(Failure::from_input)?;
-    if let Some(remembered) = remembered {
+    let mut sign_in = SignIn::refresh(client, &pool_username, &token).map_err(Failure::from_error)?;
+    if let Some(remembered) = &remembered {
         terminal.say(&format!("refreshing as the remembered device {}", remembered.device.device_key()));
-        sign_in = sign_in.with_device(remembered.device);
     }
-    let signed_in = flow::drive(sign_in, |r| exchange.send(r), &mut NoPrompts, Timestamp::now, &mut rand::rng())
-        .map_err(|error| exchange.failure(error))?;
-    output::print(&output::authentication_result(signed_in.tokens()));
+    if let Some(store) = devices.store() {
+        sign_in = sign_in.with_device_store(store);
+    }
+    let signed_in =
+        flow::drive(sign_in, |r| exchange.send(r), &mut NoPrompts, Timestamp::now).map_err(|e| exchange.failure(e))?;
+    output::print(&output::authentication_result(signed_in.tokens(), None, Timestamp::now()));
     Ok(())
 }
 
 /// The token in a file: the file's text, or `AuthenticationResult.RefreshToken`
 /// of the JSON `sign-in` printed.
-fn token_from_file(path: &Path) -> Result<Zeroizing<String>, Failure> {
+fn token_from_file(path: &Path) -> Result<RefreshToken, Failure> {
     let text = Zeroizing::new(
         std::fs::read_to_string(path)
             .map_err(|e| Failure::Usage(format!("--refresh-token-file {}: {e}", path.display())))?,
     );
     if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
-        return json["AuthenticationResult"]["RefreshToken"].as_str().map(|t| Zeroizing::new(t.to_owned())).ok_or_else(
-            || Failure::Usage(format!("{} is JSON without AuthenticationResult.RefreshToken", path.display())),
-        );
+        return json["AuthenticationResult"]["RefreshToken"].as_str().map(RefreshToken::from).ok_or_else(|| {
+            Failure::Usage(format!("{} is JSON without AuthenticationResult.RefreshToken", path.display()))
+        });
     }
     match text.trim() {
         "" => Err(Failure::Usage(format!("{} is empty", path.display()))),
-        token => Ok(Zeroizing::new(token.to_owned())),
+        token => Ok(RefreshToken::from(token)),
     }
 }
 
@@ -60,11 +62,7 @@ fn token_from_file(path: &Path) -> Result<Zeroizing<String>, Failure> {
 struct NoPrompts;
 
 impl Interaction for NoPrompts {
-    fn answer(&mut self, _prompt: &Prompt) -> Result<Answer, Error> {
-        Err(Error::Protocol { reason: "a challenge in answer to REFRESH_TOKEN_AUTH" })
+    async fn answer(&mut self, prompt: &Prompt, _refused: Option<&ServiceError>) -> Result<Answer, Cancelled> {
+        Err(Cancelled::new(format!("Cognito asked {prompt:?} in answer to REFRESH_TOKEN_AUTH")))
     }
-
-    fn store_device(&mut self, _username: &str, _device: DeviceCredentials) {}
-
-    fn forget_device(&mut self, _username: &str) {}
 }

@@ -1,50 +1,49 @@
-//! `sign-in`: a whole sign-in, every prompt answered, the device remembered.
+//! `sign-in`: a whole sign-in, every prompt answered, the device kept in the
+//! device file by the sign-in machine.
 
-use cognito_srp_auth::flow::{self, Answer, Interaction, PoolUser, Prompt, SignIn, SignedIn};
-use cognito_srp_auth::{DeviceCredentials, Error, Timestamp, UserPoolId};
+use cognito_srp_auth::flow::{
+    self, Answer, DeviceOutcome, Interaction, NotConfirmed, Prompt, ServiceError, SignIn, SignedIn,
+};
+use cognito_srp_auth::{Cancelled, Timestamp};
 
 use crate::args::{AuthFlow, Preferred, SignInArgs};
 use crate::commands::Session;
-use crate::devices::{DeviceFile, Remembered};
+use crate::devices::{DeviceFile, refused};
 use crate::exchange::Exchange;
 use crate::failure::Failure;
-use crate::output;
+use crate::output::{self, NewDeviceMetadata};
 use crate::person::Person;
 use crate::terminal::Terminal;
 
 /// Signs in and prints the AuthenticationResult.
 pub fn run(args: SignInArgs) -> Result<(), Failure> {
-    let Session { pool, client, exchange, devices, remembered } =
+    // The device file is read (and so checked) here, before anything is asked.
+    let Session { client, exchange, devices, .. } =
         Session::open(&args.client, &args.username, &args.endpoint, &args.devices)?;
     let terminal = Terminal::new(args.stdin);
     let person = Person {
         terminal: &terminal,
-        exchange: &exchange,
         attributes: args.attributes.iter().cloned().collect(),
-        issuer: pool.as_str().to_owned(),
+        issuer: client.user_pool_id().as_str().to_owned(),
         account: args.username.clone(),
+        no_remember: args.no_remember,
     };
     let mut sign_in = start(&args, client, &person)?;
-    if let Some(Remembered { device, .. }) = &remembered {
-        terminal.say(&format!("signing in as the remembered device {}", device.device_key()));
-        sign_in = sign_in.with_device(device.clone());
+    if let Some(store) = devices.store() {
+        sign_in = sign_in.with_device_store(store);
     }
-    let mut driver = Driver {
-        person,
-        devices: &devices,
-        pool: &pool,
-        typed: &args.username,
-        remember: !args.no_remember,
-        remembered_key: remembered.map(|r| r.device.device_key().to_owned()),
-        failure: None,
-    };
-    let signed_in = flow::drive(sign_in, |r| exchange.send(r), &mut driver, Timestamp::now, &mut rand::rng())
+    let mut driver = Driver { person, failure: None };
+    let signed_in = flow::drive(sign_in, |r| exchange.send(r), &mut driver, Timestamp::now)
         .map_err(|error| driver.failure.take().unwrap_or_else(|| exchange.failure(error)))?;
-    // The tokens are printed whatever fails after them.
-    output::print(&output::authentication_result(signed_in.tokens()));
-    let after = driver.failure.take().map_or_else(|| settle_device(&driver, &exchange, &signed_in), Err);
+    print_result(&signed_in, &devices);
     terminal.say(&format!("signed in as {}", signed_in.username()));
-    after
+    if let Some(warning) = signed_in.store_warning() {
+        terminal.say(&format!("warning: {warning}"));
+    }
+    match signed_in.new_device() {
+        Some(device) => settle(&terminal, &exchange, device.device_key(), device.outcome()),
+        None => Ok(()),
+    }
 }
 
 /// The SignIn the flags ask for; the password is asked here when the flow needs it.
@@ -65,93 +64,55 @@ fn start(args: &SignInArgs, client: flow::AppClient, person: &Person<'_>) -> Res
         AuthFlow::Custom => SignIn::custom_auth_with_srp(client, username, person.password()?),
         AuthFlow::Choice => SignIn::user_auth(client, username, preferred(args.preferred_challenge)?),
     }
-    .map_err(Failure::from_input)
+    .map_err(Failure::from_error)
 }
 
-/// After the tokens: what became of the new device, the typed name learned,
-/// and the person's choice where the pool leaves remembering to them.
-fn settle_device(driver: &Driver<'_>, exchange: &Exchange, signed_in: &SignedIn) -> Result<(), Failure> {
-    let user = PoolUser::new(driver.pool.clone(), signed_in.username());
-    if driver.devices.is_given() && driver.typed != signed_in.username() {
-        driver.devices.learn(&user, driver.typed)?;
+/// The AuthenticationResult on standard output, whatever fails after it.
+fn print_result(signed_in: &SignedIn, devices: &DeviceFile) {
+    let stored = signed_in.new_device().and_then(|_| devices.load(signed_in.user()));
+    let new_device = signed_in.new_device().map(|device| NewDeviceMetadata {
+        device_key: device.device_key(),
+        device_group_key: stored
+            .as_ref()
+            .filter(|d| d.device_key() == device.device_key())
+            .map(|d| d.device_group_key()),
+    });
+    output::print(&output::authentication_result(signed_in.tokens(), new_device, Timestamp::now()));
+}
+
+/// What became of the new device, on standard error; a device that could
+/// not be kept fails the command (the tokens are out already).
+fn settle(terminal: &Terminal, exchange: &Exchange, key: &str, outcome: &DeviceOutcome) -> Result<(), Failure> {
+    match outcome {
+        DeviceOutcome::Remembered => terminal.say(&format!("device {key} remembered in the device file")),
+        DeviceOutcome::NotRemembered => terminal.say(&format!("device {key} confirmed but not remembered")),
+        DeviceOutcome::UserMayOptIn => terminal.say(&format!("device {key} confirmed; not remembered (no answer)")),
+        DeviceOutcome::StatusNotUpdated { why, .. } => return Err(exchange.failure((**why).clone())),
+        DeviceOutcome::NotConfirmed { why } => match why {
+            NotConfirmed::NoDeviceStore => terminal.say("the device is not remembered: no --device-file"),
+            NotConfirmed::SaveFailed(error) => return Err(refused(error.clone())),
+            NotConfirmed::Refused(service) => return Err(Failure::Refused(format!("ConfirmDevice: {service}"))),
+            NotConfirmed::Failed(error) => return Err(exchange.failure((**error).clone())),
+            other => return Err(Failure::Unexpected(format!("device {key} not confirmed: {other:?}"))),
+        },
+        other => terminal.say(&format!("device {key}: {other:?}")),
     }
-    let Some(device) = signed_in.new_device() else { return Ok(()) };
-    let terminal = driver.person.terminal;
-    let user_confirmation_necessary = match device.confirmation() {
-        Ok(necessary) => *necessary,
-        Err(error) => {
-            terminal.say(&format!("device {} not confirmed: {error}", device.device_key()));
-            return Ok(());
-        }
-    };
-    terminal.say(&format!("device {} confirmed", device.device_key()));
-    if !user_confirmation_necessary {
-        return Ok(());
-    }
-    // UserConfirmationNecessary: the device is remembered only if the user says so.
-    let remember = driver.remember && driver.devices.is_given() && {
-        let answer = terminal.line("Remember this device, so it can skip MFA next time? [y/n]:")?;
-        answer.trim().eq_ignore_ascii_case("y") || answer.trim().eq_ignore_ascii_case("yes")
-    };
-    if !remember {
-        terminal.say("the device is not remembered");
-        return driver.devices.forget(&user, device.device_key());
-    }
-    let access_token = signed_in.tokens().access_token.as_deref().unwrap_or_default();
-    let request = flow::update_device_status(access_token, device.device_key(), true);
-    let (status, body) = exchange.send(&request).map_err(Failure::from_exchange)?;
-    if status != 200 {
-        let text = String::from_utf8_lossy(&body).into_owned();
-        return Err(Failure::Refused(format!("UpdateDeviceStatus answered HTTP {status}: {text}")));
-    }
-    terminal.say("device remembered");
     Ok(())
 }
 
-/// The sign-in machine's view of the person and the device file.
+/// The sign-in machine's view of the person.
 struct Driver<'a> {
     person: Person<'a>,
-    devices: &'a DeviceFile,
-    pool: &'a UserPoolId,
-    /// The name given with --username.
-    typed: &'a str,
-    /// Not --no-remember.
-    remember: bool,
-    /// The key of the device signed in as.
-    remembered_key: Option<String>,
-    /// Why the person stopped, or the device could not be kept.
+    /// Why the person stopped.
     failure: Option<Failure>,
 }
 
 impl Interaction for Driver<'_> {
-    fn answer(&mut self, prompt: &Prompt) -> Result<Answer, Error> {
-        self.person.answer(prompt).map_err(|failure| {
+    async fn answer(&mut self, prompt: &Prompt, refused: Option<&ServiceError>) -> Result<Answer, Cancelled> {
+        self.person.answer(prompt, refused).map_err(|failure| {
+            let cancelled = Cancelled::new(failure.message().to_owned());
             self.failure = Some(failure);
-            Error::OutOfOrder
+            cancelled
         })
-    }
-
-    fn store_device(&mut self, username: &str, device: DeviceCredentials) {
-        let terminal = self.person.terminal;
-        if !self.remember {
-            terminal.say("the device is not remembered: --no-remember");
-        } else if !self.devices.is_given() {
-            terminal.say("the device is not remembered: no --device-file");
-        } else {
-            let user = PoolUser::new(self.pool.clone(), username);
-            match self.devices.save(&user, self.typed, &device) {
-                Ok(()) => terminal.say("device remembered in the device file"),
-                Err(failure) => self.failure = Some(failure),
-            }
-        }
-    }
-
-    fn forget_device(&mut self, username: &str) {
-        let user = PoolUser::new(self.pool.clone(), username);
-        let Some(key) = self.remembered_key.take() else { return };
-        self.person.terminal.say(&format!("Cognito no longer knows the device {key}: forgetting it"));
-        if let Err(failure) = self.devices.forget(&user, &key) {
-            self.failure = Some(failure);
-        }
     }
 }
