@@ -53,8 +53,8 @@ use crate::srp::math::{self, Salt};
 use crate::timestamp::Timestamp;
 use crate::user_pool::UserPoolId;
 use crate::wire::{
-    AssociateSoftwareTokenRequest, ConfirmDeviceRequest, InitiateAuthRequest, Operation, RespondToAuthChallengeRequest,
-    UpdateDeviceStatusRequest, VerifySoftwareTokenRequest,
+    AssociateSoftwareTokenRequest, ConfirmDeviceRequest, ForgetDeviceRequest, InitiateAuthRequest, Operation,
+    RespondToAuthChallengeRequest, UpdateDeviceStatusRequest, VerifySoftwareTokenRequest,
 };
 use tokens::TokenKey;
 
@@ -475,6 +475,7 @@ impl Service {
             Some(Operation::RespondToAuthChallenge) => parse(body).and_then(|r| self.respond(r, now, rng)),
             Some(Operation::ConfirmDevice) => parse(body).and_then(|r| self.confirm_device(r, now)),
             Some(Operation::UpdateDeviceStatus) => parse(body).and_then(|r| self.update_device_status(r, now)),
+            Some(Operation::ForgetDevice) => parse(body).and_then(|r| self.forget_device(r, now)),
             Some(Operation::AssociateSoftwareToken) => {
                 parse(body).and_then(|r| self.associate_software_token(r, now, rng))
             }
@@ -1091,6 +1092,20 @@ impl Service {
         let device = device.ok_or_else(|| fault("ResourceNotFoundException", "Device does not exist."))?;
         device.remembered = request.device_remembered_status == "remembered";
         Ok(json!({}))
+    }
+
+    /// ForgetDevice: the user's device is no longer tracked.
+    fn forget_device(&mut self, request: ForgetDeviceRequest, now: Timestamp) -> Result<Value, Fault> {
+        let (pool_id, username) = self.access_token_owner(&request.access_token, now)?;
+        let devices = self.pools.get_mut(&pool_id).map(|p| &mut p.devices);
+        let owned = devices.as_ref().and_then(|d| d.get(&request.device_key)).is_some_and(|d| d.username == username);
+        match devices {
+            Some(devices) if owned => {
+                devices.remove(&request.device_key);
+                Ok(json!({}))
+            }
+            _ => Err(fault("ResourceNotFoundException", "Device does not exist.")),
+        }
     }
 
     /// Takes an MFA_SETUP session for AssociateSoftwareToken / VerifySoftwareToken.
