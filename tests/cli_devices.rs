@@ -178,12 +178,20 @@ fn device_forget_drops_the_device_found_by_any_name() {
     let f = fixture("rosa", PoolSettings::with_devices_and_optional_mfa());
     let dir = temp_dir("forget");
     let devices = dir.join("devices.json");
-    json_of(&f.sign_in("rosa@example.com", &devices, &[], &f.with_code()));
+    let signed_in = json_of(&f.sign_in("rosa@example.com", &devices, &[], &f.with_code()));
+    let access_token = signed_in["AuthenticationResult"]["AccessToken"].as_str().expect("access token").to_owned();
+    let device_key = signed_in["AuthenticationResult"]["NewDeviceMetadata"]["DeviceKey"].clone();
     let pool = f.setup.pool.as_str();
     let forget = ["device", "forget", "--user-pool-id", pool, "--username", "rosa@example.com", "--device-file"];
-    let output = cli(&[&forget[..], &[path_str(&devices)]].concat(), "", &[]);
+    // With an access token, on Cognito too.
+    let on_cognito = ["--access-token-env", "ROSA_TOKEN", "--endpoint-url", &f.server.url];
+    let output =
+        cli(&[&forget[..], &[path_str(&devices)], &on_cognito[..]].concat(), "", &[("ROSA_TOKEN", &access_token)]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stderr(&output).contains("forgot the device"), "{}", stderr(&output));
+    let sent = f.server.requests("ForgetDevice");
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["DeviceKey"], device_key);
     let again = cli(&[&forget[..], &[path_str(&devices)]].concat(), "", &[]);
     assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
     let output = f.sign_in("rosa", &devices, &[], &f.with_code());

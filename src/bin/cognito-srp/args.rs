@@ -148,7 +148,8 @@ pub enum DeviceCommand {
         #[command(flatten)]
         devices: DeviceFileArgs,
     },
-    /// Forgets a user's remembered device in the device file.
+    /// Forgets a user's remembered device in the device file, and with
+    /// --access-token-env on Cognito too (ForgetDevice).
     #[command(after_help = EXIT_CODES)]
     Forget(ForgetArgs),
 }
@@ -164,6 +165,12 @@ pub struct ForgetArgs {
     pub username: String,
     #[command(flatten)]
     pub devices: DeviceFileArgs,
+    /// Name of an environment variable holding an access token of the user
+    /// (`AuthenticationResult.AccessToken`): ForgetDevice is then sent first.
+    #[arg(long, value_name = "VAR")]
+    pub access_token_env: Option<String>,
+    #[command(flatten)]
+    pub endpoint: EndpointArgs,
 }
 
 /// `secret-hash`.
