@@ -74,6 +74,24 @@ fn an_alias_finds_the_device_stored_under_the_pool_username() {
 }
 
 #[test]
+fn another_case_finds_the_device_on_a_case_insensitive_pool() {
+    let f = fixture("tara", PoolSettings::with_devices_and_optional_mfa().with_case_insensitive_usernames(true));
+    let dir = temp_dir("case");
+    let devices = dir.join("devices.json");
+    json_of(&f.sign_in("tara", &devices, &[], &f.with_code()));
+    for typed in ["TARA", "Tara@Example.com"] {
+        f.server.clear_operations();
+        let output = f.sign_in(typed, &devices, &[], "Correct-Horse-1\n");
+        let text = stderr(&output);
+        json_of(&output);
+        assert!(text.contains("signing in as the remembered device"), "{typed}: {text}");
+        assert!(text.contains("signed in as tara"), "{typed}: {text}");
+        assert!(!f.server.operations().contains(&"ConfirmDevice".to_owned()), "{typed}: a new device was confirmed");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_corrupt_device_file_is_refused_before_anything_is_asked_and_left_alone() {
     let f = fixture("mia", PoolSettings::with_devices_and_optional_mfa());
     let dir = temp_dir("corrupt");

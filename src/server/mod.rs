@@ -102,6 +102,9 @@ pub struct PoolSettings {
     /// Attributes every user must have: NEW_PASSWORD_REQUIRED lists those a
     /// user lacks in `requiredAttributes`, and the answer must give them.
     pub required_attributes: Vec<String>,
+    /// Usernames and aliases match whatever their case (Cognito's
+    /// `UsernameConfiguration.CaseSensitive = false`, the console's default).
+    pub case_insensitive_usernames: bool,
 }
 
 impl PoolSettings {
@@ -113,6 +116,7 @@ impl PoolSettings {
             mfa: MfaConfiguration::Optional,
             email_alias: true,
             required_attributes: Vec::new(),
+            case_insensitive_usernames: false,
         }
     }
 
@@ -125,6 +129,12 @@ impl PoolSettings {
     /// These settings with another MFA configuration.
     pub fn with_mfa(mut self, mfa: MfaConfiguration) -> Self {
         self.mfa = mfa;
+        self
+    }
+
+    /// These settings with usernames and aliases matched whatever their case.
+    pub fn with_case_insensitive_usernames(mut self, case_insensitive: bool) -> Self {
+        self.case_insensitive_usernames = case_insensitive;
         self
     }
 
@@ -1159,7 +1169,19 @@ impl Service {
 impl Pool {
     /// The pool username for what was typed: the username, or an alias.
     fn resolve(&self, typed: &str) -> Option<String> {
-        if self.users.contains_key(typed) { Some(typed.to_owned()) } else { self.aliases.get(typed).cloned() }
+        if self.users.contains_key(typed) {
+            return Some(typed.to_owned());
+        }
+        if let Some(username) = self.aliases.get(typed) {
+            return Some(username.clone());
+        }
+        if !self.settings.case_insensitive_usernames {
+            return None;
+        }
+        let user = self.users.keys().find(|name| name.eq_ignore_ascii_case(typed)).cloned();
+        user.or_else(|| {
+            self.aliases.iter().find(|(alias, _)| alias.eq_ignore_ascii_case(typed)).map(|(_, u)| u.clone())
+        })
     }
 
     /// A salt and verifier for a user who does not exist, the same for the
