@@ -17,11 +17,16 @@ fn args<'a>(setup: &'a Setup, server: &'a Server, username: &'a str, more: &[&'a
     args
 }
 
-fn run(args: &[String], stdin: &str, setup: &Setup) -> std::process::Output {
+/// The argument and environment slices `cli` and `Dialogue` take.
+fn with_argv<T>(args: &[String], setup: &Setup, run: impl FnOnce(&[&str], &[(&str, &str)]) -> T) -> T {
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
     let env = setup.env();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    cli(&argv, stdin, &env)
+    run(&argv, &env)
+}
+
+fn run(args: &[String], stdin: &str, setup: &Setup) -> std::process::Output {
+    with_argv(args, setup, |argv, env| cli(argv, stdin, env))
 }
 
 #[test]
@@ -195,10 +200,7 @@ fn mfa_setup_shows_the_uri_and_a_qr_code_then_the_device_is_remembered() {
     let dir = temp_dir("mfa-setup");
     let devices = dir.join("devices.json");
     let argv = args(&setup, &server, "ivan", &["--device-file", path_str(&devices)]);
-    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
-    let env = setup.env();
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let mut dialogue = Dialogue::spawn(&argv, &env);
+    let mut dialogue = with_argv(&argv, &setup, Dialogue::spawn);
     dialogue.expect("Password:");
     dialogue.send_line("Correct-Horse-1");
     dialogue.expect("MFA_SETUP: the pool requires a second factor; set up");
@@ -224,7 +226,7 @@ fn mfa_setup_shows_the_uri_and_a_qr_code_then_the_device_is_remembered() {
     assert!(server.operations().contains(&"ConfirmDevice".to_owned()));
     // The second sign-in is as the remembered device: no code asked.
     server.clear_operations();
-    let output = cli(&argv, "Correct-Horse-1\n", &env);
+    let output = run(&argv, "Correct-Horse-1\n", &setup);
     let text = stderr(&output);
     assert!(json_of(&output)["AuthenticationResult"]["AccessToken"].is_string(), "{text}");
     assert!(text.contains("signing in as the remembered device"), "{text}");
@@ -335,11 +337,7 @@ fn an_email_code_is_asked_with_its_destination() {
     let pool = setup.pool.clone();
     setup.service.admin_set_user_mfa_preference(&pool, "mona", false, true).expect("user");
     let server = Server::start(std::mem::take(&mut setup.service));
-    let argv = args(&setup, &server, "mona", &[]);
-    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
-    let env = setup.env();
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let mut dialogue = Dialogue::spawn(&argv, &env);
+    let mut dialogue = with_argv(&args(&setup, &server, "mona", &[]), &setup, Dialogue::spawn);
     dialogue.expect("Password:");
     dialogue.send_line("Correct-Horse-1");
     dialogue.expect("Choice [1-2]:");
