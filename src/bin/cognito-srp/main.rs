@@ -4,7 +4,7 @@
 //!
 //! Prompts and progress go to standard error, results (JSON) to standard
 //! output; the exit code tells what kind of failure stopped the command
-//! (see [`failure::EXIT_CODES`]).
+//! (listed in `--help`).
 
 mod args;
 mod authenticator;
@@ -37,7 +37,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs one command. A new command is a variant of [`Command`] and an arm here.
+/// Runs one command. A new command (`serve`, ...) is a variant of `Command`
+/// in `args.rs`, a module under `commands/`, and an arm here.
 fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::SignIn(args) => commands::sign_in::run(args),
