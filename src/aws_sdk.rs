@@ -247,7 +247,7 @@ where
     I: Interaction + ?Sized,
     C: Fn() -> Timestamp,
 {
-    flow::drive_async(sign_in, async |request: &Request| send(client, request).await, interaction, now).await
+    flow::drive_async(sign_in, |request: Request| async move { send(client, &request).await }, interaction, now).await
 }
 
 /// [`drive`] with the caller's RNG.
@@ -263,8 +263,8 @@ where
     I: Interaction + ?Sized,
     C: Fn() -> Timestamp,
 {
-    flow::drive_async_with_rng(sign_in, async |request: &Request| send(client, request).await, interaction, now, rng)
-        .await
+    let send = |request: Request| async move { send(client, &request).await };
+    flow::drive_async_with_rng(sign_in, send, interaction, now, rng).await
 }
 
 #[cfg(test)]

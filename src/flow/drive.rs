@@ -66,7 +66,7 @@ where
     C: Fn() -> Timestamp,
 {
     use core::task::{Context, Poll, Waker};
-    let blocking = async |request: &Request| send(request);
+    let blocking = |request: Request| core::future::ready(send(&request));
     // With a blocking `send` and an interaction that answers at once every
     // await inside is ready: one poll runs it all.
     let future = core::pin::pin!(drive_async_with_rng(sign_in, blocking, interaction, now, rng));
@@ -80,10 +80,16 @@ where
 
 /// [`drive`] with an asynchronous `send` (an async HTTP client, the AWS
 /// SDK) and interaction, with the operating system's RNG.
+///
+/// `send` takes each request by value and returns a future of its HTTP
+/// status and body: `|request| async move { post(&request).await }`. The
+/// future this returns is `Send` whenever `send`, its futures and the
+/// interaction's answers are.
 #[cfg(not(all(target_family = "wasm", target_os = "unknown")))]
-pub async fn drive_async<S, I, C>(sign_in: SignIn, send: S, interaction: &mut I, now: C) -> Result<SignedIn, Error>
+pub async fn drive_async<S, F, I, C>(sign_in: SignIn, send: S, interaction: &mut I, now: C) -> Result<SignedIn, Error>
 where
-    S: AsyncFnMut(&Request) -> Result<(u16, Vec<u8>), Error>,
+    S: FnMut(Request) -> F,
+    F: Future<Output = Result<(u16, Vec<u8>), Error>>,
     I: Interaction + ?Sized,
     C: Fn() -> Timestamp,
 {
@@ -91,7 +97,7 @@ where
 }
 
 /// [`drive_async`] with the caller's RNG.
-pub async fn drive_async_with_rng<R, S, I, C>(
+pub async fn drive_async_with_rng<R, S, F, I, C>(
     mut sign_in: SignIn,
     mut send: S,
     interaction: &mut I,
@@ -100,7 +106,8 @@ pub async fn drive_async_with_rng<R, S, I, C>(
 ) -> Result<SignedIn, Error>
 where
     R: CryptoRng + ?Sized,
-    S: AsyncFnMut(&Request) -> Result<(u16, Vec<u8>), Error>,
+    S: FnMut(Request) -> F,
+    F: Future<Output = Result<(u16, Vec<u8>), Error>>,
     I: Interaction + ?Sized,
     C: Fn() -> Timestamp,
 {
@@ -119,7 +126,7 @@ where
             }
             Step::Done(signed_in) => return Ok(signed_in),
         };
-        let (status, body) = match send(&request).await {
+        let (status, body) = match send(request).await {
             Ok(response) => response,
             Err(error) => return sign_in.interrupt(error),
         };

@@ -65,7 +65,7 @@
 //! let sign_in = SignIn::user_srp(client, "alice", Password::from("correct horse"))?.with_device_store(store);
 //! let task = tokio::spawn(async move {
 //!     let mut browser = Browser(codes);
-//!     flow::drive_async(sign_in, async |request: &flow::Request| post(request).await, &mut browser, Timestamp::now).await
+//!     flow::drive_async(sign_in, |request| async move { post(&request).await }, &mut browser, Timestamp::now).await
 //! });
 //! let signed_in = task.await.expect("the task ran")?;
 //! # let _ = signed_in; Ok(())

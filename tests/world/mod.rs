@@ -49,6 +49,8 @@ pub struct PoolOf {
 pub struct World {
     pub service: Arc<Mutex<Service>>,
     pub pools: Arc<Vec<PoolOf>>,
+    /// The app clients' secrets, as text (for a second process).
+    pub secrets: Arc<Vec<String>>,
     pub received: Arc<Mutex<Vec<Received>>>,
     pub now: Timestamp,
 }
@@ -64,6 +66,7 @@ impl World {
         let mut rng = rand::rng();
         let mut service = Service::new();
         let mut pools = Vec::new();
+        let mut secrets = Vec::new();
         for _ in 0..count {
             let id = service.create_user_pool("eu-west-1", settings.clone(), &mut rng);
             let app = service.create_app_client(&id, true, &mut rng);
@@ -76,13 +79,15 @@ impl World {
                 &id,
                 Box::new(|_| CustomChallenge { parameters: HashMap::new(), answer: CUSTOM_ANSWER.to_owned() }),
             );
-            let client = AppClient::new(id.clone(), app.client_id.clone())
-                .with_client_secret(app.client_secret.clone().expect("a secret"));
+            let secret = app.client_secret.clone().expect("a secret");
+            secrets.push(secret.expose_secret().to_owned());
+            let client = AppClient::new(id.clone(), app.client_id.clone()).with_client_secret(secret);
             pools.push(PoolOf { id, client, authenticator });
         }
         World {
             service: Arc::new(Mutex::new(service)),
             pools: Arc::new(pools),
+            secrets: Arc::new(secrets),
             received: Arc::default(),
             now: Timestamp::from_unix_seconds(1_764_000_000).expect("in range"),
         }
