@@ -107,7 +107,8 @@ pub struct SignInArgs {
     pub attributes: Vec<(String, String)>,
     #[command(flatten)]
     pub devices: DeviceFileArgs,
-    /// Don't remember this device, even where the pool lets the user choose.
+    /// Answer no where the pool asks whether to remember this device
+    /// (UserConfirmationNecessary); a pool that remembers every device still does.
     #[arg(long)]
     pub no_remember: bool,
     #[command(flatten)]
