@@ -70,6 +70,19 @@ impl JsonFileDeviceStore {
         &self.path
     }
 
+    /// Every user with a remembered device, and that device's key, sorted
+    /// (a `device list` command; the device passwords stay inside).
+    pub fn device_keys(&self) -> Result<Vec<(PoolUser, String)>, DeviceStoreError> {
+        self.inspect(|devices| {
+            let mut keys: Vec<(PoolUser, String)> =
+                devices.devices.iter().map(|(user, device)| (user.clone(), device.device_key().to_owned())).collect();
+            keys.sort_by(|(a, _), (b, _)| {
+                (a.user_pool_id().as_str(), a.pool_username()).cmp(&(b.user_pool_id().as_str(), b.pool_username()))
+            });
+            keys
+        })
+    }
+
     fn error(&self, what: &str, source: io::Error) -> DeviceStoreError {
         DeviceStoreError::with_source(format!("device store {}: {what}: {source}", self.path.display()), source)
     }

@@ -140,6 +140,16 @@ impl Service {
             ));
         }
         let pool = self.pool_mut(reply.flow.client_id).ok_or_else(|| not_authorized(INCORRECT))?;
+        let lacking = pool.users.get(&username).and_then(|user| {
+            let mut missing = pool.missing_attributes(user);
+            missing.find(|name| !reply.responses.contains_key(&format!("userAttributes.{name}"))).map(str::to_owned)
+        });
+        if let Some(name) = lacking {
+            return Err(fault(
+                "InvalidParameterException",
+                format!("Missing required parameter userAttributes.{name}"),
+            ));
+        }
         let (salt, verifier) = make_verifier(pool.id.pool_name(), &username, &password, rng);
         if let Some(u) = pool.users.get_mut(&username) {
             (u.salt, u.verifier, u.temporary) = (salt, verifier, false);
@@ -189,7 +199,8 @@ impl Service {
             return Err(device_not_found());
         }
         if user.temporary {
-            let parameters = json!({"USERNAME": username, "requiredAttributes": "[]", "userAttributes": json!(user.attributes).to_string()});
+            let required: Vec<String> = pool.missing_attributes(user).map(|n| format!("userAttributes.{n}")).collect();
+            let parameters = json!({"USERNAME": username, "requiredAttributes": json!(required).to_string(), "userAttributes": json!(user.attributes).to_string()});
             let pending = Pending::NewPasswordRequired { username: username.to_owned() };
             return Ok(self.challenge(flow, "NEW_PASSWORD_REQUIRED", parameters, pending, rng));
         }

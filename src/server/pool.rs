@@ -57,6 +57,9 @@ pub struct PoolSettings {
     /// `PreventUserExistenceErrors: LEGACY`) instead of a decoy challenge
     /// that ends in "Incorrect username or password.".
     pub user_existence_errors: bool,
+    /// Attributes every user must have: NEW_PASSWORD_REQUIRED lists those a
+    /// user lacks in `requiredAttributes`, and the answer must give them.
+    pub required_attributes: Vec<String>,
 }
 
 impl Default for PoolSettings {
@@ -69,6 +72,7 @@ impl Default for PoolSettings {
             refresh_token_validity: Duration::from_secs(30 * 24 * 3600),
             case_insensitive_usernames: false,
             user_existence_errors: false,
+            required_attributes: Vec::new(),
         }
     }
 }
@@ -100,6 +104,12 @@ impl PoolSettings {
     /// These settings with email aliases on or off.
     pub fn with_email_alias(mut self, email_alias: bool) -> Self {
         self.email_alias = email_alias;
+        self
+    }
+
+    /// These settings with attributes every user must have.
+    pub fn with_required_attributes(mut self, names: &[&str]) -> Self {
+        self.required_attributes = names.iter().map(|&name| name.to_owned()).collect();
         self
     }
 
@@ -303,6 +313,12 @@ impl Service {
 }
 
 impl Pool {
+    /// The pool's required attributes `user` does not have yet.
+    pub(super) fn missing_attributes<'a>(&'a self, user: &'a User) -> impl Iterator<Item = &'a str> {
+        let required = self.settings.required_attributes.iter().map(String::as_str);
+        required.filter(|name| !user.attributes.contains_key(*name))
+    }
+
     /// The pool username for what was typed: the username, or an alias.
     pub(super) fn resolve(&self, typed: &str) -> Option<String> {
         if self.users.contains_key(typed) {
