@@ -76,6 +76,8 @@ pub enum Defect {
     TooLong,
     /// A `TIMESTAMP` is not exactly `EEE MMM d HH:mm:ss UTC yyyy`.
     NotATimestamp,
+    /// A `SecretCode` is not RFC 4648 Base32.
+    NotBase32,
 }
 
 impl fmt::Display for Defect {
@@ -90,6 +92,7 @@ impl fmt::Display for Defect {
             Defect::NotAUserPoolId => "is not of the form <region>_<name>",
             Defect::TooLong => "is too long",
             Defect::NotATimestamp => "is not of the form `EEE MMM d HH:mm:ss UTC yyyy`",
+            Defect::NotBase32 => "is not RFC 4648 Base32",
         })
     }
 }
