@@ -34,7 +34,6 @@
 //! ```
 
 mod tokens;
-mod totp;
 
 use std::collections::HashMap;
 
@@ -42,7 +41,7 @@ use rand_core::CryptoRng;
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
-pub use totp::totp;
+pub use crate::totp::totp;
 
 use crate::encoding::{decode_base64, encode_base64, parse_hex, to_minimal_hex};
 use crate::flow::ServiceError;
@@ -51,6 +50,7 @@ use crate::secret::{ClientSecret, Password};
 use crate::secret_hash::SecretHash;
 use crate::srp::math::{self, Salt};
 use crate::timestamp::Timestamp;
+use crate::totp;
 use crate::user_pool::UserPoolId;
 use crate::wire::{
     AssociateSoftwareTokenRequest, ConfirmDeviceRequest, InitiateAuthRequest, Operation, RespondToAuthChallengeRequest,
