@@ -400,7 +400,7 @@ impl Service {
 
     /// Enables TOTP MFA for a user with a fresh secret, as if they had
     /// associated an authenticator, and returns the Base32 secret (what the
-    /// authenticator app is given; see [`totp`]).
+    /// authenticator app is given; see [`totp()`]).
     pub fn admin_set_software_token_mfa<R: CryptoRng + ?Sized>(
         &mut self,
         pool: &UserPoolId,
