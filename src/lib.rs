@@ -102,7 +102,7 @@
 //! | feature | enables | pulls in | crates |
 //! |---|---|---|---|
 //! | *(none)* | the SRP math, `SECRET_HASH`, `TIMESTAMP`, device verifiers, [`hazmat`] | `sha2`, `hmac`, `hkdf`, `num-bigint`, `base64`, `chrono` (no clock features), `subtle`, `zeroize`, `rand_core` | 27 |
-//! | `serde` | `Serialize` / `Deserialize` for [`DeviceCredentials`], [`DeviceSecretVerifierConfig`] and the secrets a caller stores; works without `json` | `serde` with `derive` (`syn`) | 31 |
+//! | `serde` | `Serialize` / `Deserialize` for [`DeviceCredentials`], [`DeviceSecretVerifierConfig`] and the secrets a caller stores; works without `json` | `serde` with `derive` (`serde_derive` and a second `syn`) | 31 |
 //! | `json` (default) | the service's JSON wire types ([`wire`]), the [`flow`] state machine, [`Error::Service`] | `serde`, `serde_json` | 35 |
 //! | `totp` | [`totp`]: RFC 6238 codes | `sha1`, `data-encoding` | 29 (alone) |
 //! | `http` | [`http::HttpTransport`] (blocking) and [`Error::Transport`] | `json`, `ureq` with `rustls` (ring) and webpki roots | 55 |
