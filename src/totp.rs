@@ -57,18 +57,15 @@ impl SharedSecret {
     /// for no key bytes, [`Defect::NotBase32`] for anything else that is
     /// not Base32.
     pub fn from_secret_code(secret_code: &SecretCode) -> Result<Self, Error> {
-        let canonical: Zeroizing<String> = Zeroizing::new(
-            secret_code
-                .expose_secret()
-                .chars()
-                .filter(|c| *c != ' ')
-                .map(|c| c.to_ascii_uppercase())
-                .collect::<String>()
-                .trim_end_matches('=')
-                .to_owned(),
-        );
+        let text = secret_code.expose_secret();
+        // Zeroizing from the first copy; ASCII upper-casing keeps the length,
+        // so the buffer is never reallocated (which would leave a copy behind).
+        let mut canonical = Zeroizing::new(String::with_capacity(text.len()));
+        canonical.extend(text.chars().filter(|c| *c != ' ').map(|c| c.to_ascii_uppercase()));
         let key = Zeroizing::new(
-            BASE32_NOPAD.decode(canonical.as_bytes()).map_err(|_| Error::invalid("SecretCode", Defect::NotBase32))?,
+            BASE32_NOPAD
+                .decode(canonical.trim_end_matches('=').as_bytes())
+                .map_err(|_| Error::invalid("SecretCode", Defect::NotBase32))?,
         );
         Self::from_key(key)
     }
