@@ -19,8 +19,50 @@
 //! # let _ = signed_in; Ok(())
 //! # }
 //! ```
+//!
+//! # Your SDK, your HTTP stack
+//! The feature takes `aws-sdk-cognitoidentityprovider` with
+//! `default-features = false` and turns on no HTTP client, TLS stack, async
+//! runtime or behavior version: the application's own dependency on the SDK
+//! (its defaults, or `default-https-client` and `rt-tokio`, or
+//! `aws-config`) chooses them, so a build has one HTTP stack, not two. The
+//! SDK crate is re-exported as [`sdk`] for naming the version this crate
+//! was built against.
+//!
+//! A [`Client`](sdk::Client) needs no `aws-config` for the calls a sign-in
+//! makes (InitiateAuth, RespondToAuthChallenge and ConfirmDevice take no
+//! AWS credentials):
+//!
+//! ```no_run
+//! use cognito_srp_auth::aws_sdk::sdk;
+//! use sdk::config::{BehaviorVersion, Credentials, Region};
+//!
+//! // Cognito itself: the region of the user pool.
+//! let config = sdk::Config::builder()
+//!     .behavior_version(BehaviorVersion::latest())
+//!     .region(Region::new("eu-west-1"))
+//!     .build();
+//! let cognito = sdk::Client::from_conf(config);
+//!
+//! // A local emulator (ministack, LocalStack, cognito-local) on loopback:
+//! // its address, any region, and the placeholder credentials it expects.
+//! let config = sdk::Config::builder()
+//!     .behavior_version(BehaviorVersion::latest())
+//!     .region(Region::new("us-east-1"))
+//!     .endpoint_url("http://127.0.0.1:4566")
+//!     .credentials_provider(Credentials::new("test", "test", None, None, "static"))
+//!     .build();
+//! let local = sdk::Client::from_conf(config);
+//! # let _ = (cognito, local);
+//! ```
+//!
+//! Without the SDK's `default-https-client` feature somewhere in the build,
+//! give the builder an `.http_client(..)` (and, without `rt-tokio`, a
+//! `.sleep_impl(..)`): a request sent without one fails with the SDK's
+//! error saying so, which [`send`] returns as [`Error::Transport`].
 
-use aws_sdk_cognitoidentityprovider as sdk;
+/// The `aws-sdk-cognitoidentityprovider` crate this module was built against.
+pub use aws_sdk_cognitoidentityprovider as sdk;
 use rand_core::CryptoRng;
 use sdk::error::ProvideErrorMetadata;
 use serde::de::DeserializeOwned;

@@ -293,6 +293,8 @@ pub enum Defect {
     NotATimestamp,
     /// A value that must be given was not.
     Missing,
+    /// A `SecretCode` is not RFC 4648 Base32.
+    NotBase32,
 }
 
 impl fmt::Display for Defect {
@@ -308,6 +310,7 @@ impl fmt::Display for Defect {
             Defect::TooLong => "is too long",
             Defect::NotATimestamp => "is not of the form `EEE MMM d HH:mm:ss UTC yyyy`",
             Defect::Missing => "is missing",
+            Defect::NotBase32 => "is not RFC 4648 Base32",
         })
     }
 }

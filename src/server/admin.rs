@@ -12,16 +12,17 @@ use rand_core::CryptoRng;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::Message;
 use super::Service;
 use super::fault::{Fault, fault, pool_not_found, service_error, user_not_found};
 use super::pool::{Client, Pool, PoolSettings, User, make_verifier};
 use super::random::{ALNUM, random_id};
-use super::{Message, totp};
 use crate::flow::ServiceError;
 use crate::modpow::pow_g;
 use crate::secret::{ClientSecret, Password, SecretCode};
 use crate::srp::math::{self, Salt};
 use crate::timestamp::Timestamp;
+use crate::totp;
 use crate::user_pool::UserPoolId;
 
 /// Passwords shorter than this are refused, as the default policy does.
@@ -151,12 +152,11 @@ impl Service {
         username: &str,
         secret: &SecretCode,
     ) -> Result<(), ServiceError> {
-        let seed = totp::base32_decode(secret.expose_secret())
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| service_error(fault("InvalidParameterException", "totp_secret is not Base32")))?;
+        let seed = totp::SharedSecret::from_secret_code(secret)
+            .map_err(|_| service_error(fault("InvalidParameterException", "totp_secret is not Base32")))?;
         let pool = self.pools.get_mut(pool.as_str()).ok_or_else(|| service_error(pool_not_found()))?;
         let user = pool.users.get_mut(username).ok_or_else(|| service_error(user_not_found()))?;
-        user.totp_secret = Some(seed);
+        user.totp_secret = Some(seed.key().to_vec());
         Ok(())
     }
 

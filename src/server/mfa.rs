@@ -5,11 +5,12 @@ use rand_core::CryptoRng;
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
+use super::Service;
 use super::fault::{Fault, fault, not_authorized};
 use super::random::random_bytes;
 use super::session::{Flow, Pending, Reply, Session};
-use super::{Service, totp};
 use crate::timestamp::Timestamp;
+use crate::totp;
 use crate::wire::{AssociateSoftwareTokenRequest, VerifySoftwareTokenRequest};
 
 /// Wrong MFA codes a session takes.

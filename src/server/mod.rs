@@ -53,14 +53,13 @@ mod session;
 mod srp;
 mod store;
 mod tokens;
-mod totp;
 
 use std::collections::{HashMap, VecDeque};
 
+pub use crate::totp::totp;
 pub use custom::{CustomChallenge, CustomChallengeHook};
 pub use mfa::Message;
 pub use pool::{MfaConfiguration, NewAppClient, PoolSettings};
-pub use totp::totp;
 
 /// Bounds on what the service keeps, so that no client, however many
 /// requests it sends, can grow it without end. The oldest entry gives way

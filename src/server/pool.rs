@@ -7,17 +7,18 @@ use std::time::Duration;
 use rand_core::CryptoRng;
 use subtle::ConstantTimeEq;
 
+use super::Service;
 use super::devices::Device;
 use super::fault::{Fault, fault, not_authorized, service_error};
 use super::jwt::TokenKey;
 use super::lockout::Lockout;
 use super::random::{ALNUM, LOWER_ALNUM, random_bytes, random_id};
-use super::{Service, totp};
 use crate::flow::ServiceError;
 use crate::modpow::{Residue, pow_g};
 use crate::secret::{ClientSecret, Password};
 use crate::secret_hash::SecretHash;
 use crate::srp::math::{self, Salt};
+use crate::totp;
 use crate::user_pool::UserPoolId;
 
 /// How a pool treats second factors.
