@@ -111,8 +111,7 @@ impl Service {
             None => pool.decoy(typed),
         };
         let shown = username.clone().unwrap_or_else(|| typed.to_owned());
-        let srp = SrpRound::start(a, verifier, rng);
-        let mut parameters = srp.challenge_parameters(&salt);
+        let (srp, mut parameters) = SrpRound::start(a, verifier, &salt, rng);
         parameters["USER_ID_FOR_SRP"] = json!(shown);
         parameters["USERNAME"] = json!(shown);
         let pending = Pending::PasswordVerifier { username, srp };
