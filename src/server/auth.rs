@@ -115,8 +115,7 @@ impl Service {
             }
         };
         let shown = username.clone().unwrap_or_else(|| typed.to_owned());
-        let srp = SrpRound::start(a, verifier, rng);
-        let mut parameters = srp.challenge_parameters(&salt);
+        let (srp, mut parameters) = SrpRound::start(a, verifier, &salt, rng);
         if let Some(text) = salt_text {
             parameters["SALT"] = json!(text);
         }

@@ -139,8 +139,7 @@ impl Service {
         let (_, pool) = self.client(reply.flow.client_id)?;
         let device = pool.devices.get(&device_key).filter(|d| d.username == username).ok_or_else(device_not_found)?;
         let (salt, verifier) = device.verifier.clone().ok_or_else(|| not_authorized("Device is not confirmed."))?;
-        let srp = SrpRound::start(a, verifier, rng);
-        let mut parameters = srp.challenge_parameters(&salt);
+        let (srp, mut parameters) = SrpRound::start(a, verifier, &salt, rng);
         parameters["USERNAME"] = json!(username);
         parameters["DEVICE_KEY"] = json!(device_key);
         let flow = reply.flow.with_device(Some(device_key.clone())).with_custom(false);

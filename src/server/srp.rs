@@ -21,17 +21,32 @@ const CLOCK_SKEW_SECONDS: i64 = 300;
 pub(super) struct SrpRound {
     a: Residue,
     b: Exponent,
-    b_public: Residue,
+    /// `u = H(padHex(A) || padHex(B))`, kept instead of B itself.
+    u: [u8; 32],
     verifier: Residue,
     secret_block: Vec<u8>,
 }
 
 impl SrpRound {
-    /// `B = k·v + g^b` for a fresh 256-bit `b`, and a fresh SECRET_BLOCK.
-    pub(super) fn start<R: CryptoRng + ?Sized>(a: Residue, verifier: Residue, rng: &mut R) -> Self {
+    /// `B = k·v + g^b` for a fresh 256-bit `b`, and a fresh SECRET_BLOCK;
+    /// returns the round and the challenge parameters `SALT`, `SRP_B`,
+    /// `SECRET_BLOCK`.
+    pub(super) fn start<R: CryptoRng + ?Sized>(
+        a: Residue,
+        verifier: Residue,
+        salt: &Salt,
+        rng: &mut R,
+    ) -> (Self, Value) {
         let b = Exponent::from_be_bytes(&random_bytes::<32, R>(rng)).unwrap_or_else(|| unreachable!("32 bytes fit"));
         let b_public = math::k().mul(&verifier).add(&pow_g(&b));
-        SrpRound { a, b, b_public, verifier, secret_block: random_bytes::<64, R>(rng).to_vec() }
+        let u = math::compute_u(&a, &b_public);
+        let secret_block = random_bytes::<64, R>(rng).to_vec();
+        let parameters = json!({
+            "SALT": to_minimal_hex(salt.as_bytes()),
+            "SRP_B": to_minimal_hex(&b_public.to_be_bytes()),
+            "SECRET_BLOCK": encode_base64(&secret_block),
+        });
+        (SrpRound { a, b, u, verifier, secret_block }, parameters)
     }
 
     /// The client's public value `A` of the round.
@@ -42,15 +57,6 @@ impl SrpRound {
     /// Whether `echoed` (Base64) is the round's SECRET_BLOCK, compared in constant time.
     pub(super) fn has_secret_block(&self, echoed: &str) -> bool {
         decode_base64("PASSWORD_CLAIM_SECRET_BLOCK", echoed).is_ok_and(|e| bool::from(e.ct_eq(&self.secret_block)))
-    }
-
-    /// The challenge parameters of the round: `SALT`, `SRP_B`, `SECRET_BLOCK`.
-    pub(super) fn challenge_parameters(&self, salt: &Salt) -> Value {
-        json!({
-            "SALT": to_minimal_hex(salt.as_bytes()),
-            "SRP_B": to_minimal_hex(&self.b_public.to_be_bytes()),
-            "SECRET_BLOCK": encode_base64(&self.secret_block),
-        })
     }
 
     /// Whether a verifier answer proves the password: SECRET_BLOCK echoed,
@@ -68,10 +74,9 @@ impl SrpRound {
         if !bool::from(echoed.ct_eq(&self.secret_block)) {
             return false;
         }
-        let u = math::compute_u(&self.a, &self.b_public);
-        let v_u = pow(&self.verifier, &math::exponent_256(&u));
+        let v_u = pow(&self.verifier, &math::exponent_256(&self.u));
         let s = pow(&self.a.mul(&v_u), &self.b);
-        let key = math::derive_key(&s, &u);
+        let key = math::derive_key(&s, &self.u);
         let expected = math::sign(&key, prefix, id, &self.secret_block, field("TIMESTAMP"));
         bool::from(expected.as_bytes().ct_eq(field("PASSWORD_CLAIM_SIGNATURE").as_bytes()))
     }

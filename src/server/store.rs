@@ -14,10 +14,12 @@ const PURGE_PER_INSERT: usize = 4;
 /// Whose a session is: the pool and the username its challenge showed.
 type Owner = (String, String);
 
+/// A session with its place in the indexes; boxed, so the table's slots
+/// stay small however large a session's SRP round is.
 struct Stored {
     order: u64,
     owner: Owner,
-    session: Session,
+    session: Box<Session>,
 }
 
 /// The sessions waiting for an answer.
@@ -71,7 +73,7 @@ impl SessionStore {
         self.next += 1;
         self.order.insert(order, id.clone());
         self.by_owner.entry(owner.clone()).or_default().push_back(order);
-        self.by_id.insert(id, Stored { order, owner, session });
+        self.by_id.insert(id, Stored { order, owner, session: Box::new(session) });
     }
 
     /// Takes the session stored under `id`.
@@ -84,12 +86,12 @@ impl SessionStore {
                 self.by_owner.remove(&stored.owner);
             }
         }
-        Some(stored.session)
+        Some(*stored.session)
     }
 
     /// The session stored under `id`, to change in place.
     pub(super) fn get_mut(&mut self, id: &str) -> Option<&mut Session> {
-        self.by_id.get_mut(id).map(|stored| &mut stored.session)
+        self.by_id.get_mut(id).map(|stored| &mut *stored.session)
     }
 
     /// The id of a session that `matches` (a linear scan: for the rare
