@@ -122,6 +122,51 @@ proptest! {
     }
 }
 
+/// A private `a` for [`hazmat::s`]: any length up to the bound, the all-ones
+/// value at the bound (the largest `a + u·x`), and short ones.
+fn private_a() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..=hazmat::MAX_A_BYTES),
+        Just(vec![0xff; hazmat::MAX_A_BYTES]),
+        (1..=hazmat::MAX_A_BYTES).prop_map(|len| vec![0xff; len]),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// S = (B - k·g^x)^(a + u·x) mod N, with num-bigint, for every accepted `a`.
+    #[test]
+    fn s_matches_num_bigint_for_every_accepted_a(
+        a in private_a(),
+        b in prop::collection::vec(any::<u8>(), 1..=384),
+        x in any::<[u8; 32]>(),
+        u in any::<[u8; 32]>(),
+    ) {
+        let server = Server::new();
+        let b_public = BigUint::from_bytes_be(&b) % &server.n;
+        prop_assume!(b_public > BigUint::from(0u8));
+        let (x_int, u_int) = (BigUint::from_bytes_be(&x), BigUint::from_bytes_be(&u));
+        let base = (&b_public + &server.n * &server.k - &server.k * server.g.modpow(&x_int, &server.n)) % &server.n;
+        let exponent = BigUint::from_bytes_be(&a) + &u_int * &x_int;
+        let expected = base.modpow(&exponent, &server.n);
+        let s = hazmat::s(&a, &b_public.to_str_radix(16), &x, &u).expect("a within the bound");
+        prop_assert_eq!(BigUint::from_bytes_be(&s), expected);
+    }
+}
+
+#[test]
+fn s_refuses_an_a_past_the_bound_instead_of_dropping_a_carry() {
+    let (x, u) = ([0xff; 32], [0xff; 32]);
+    for len in [hazmat::MAX_A_BYTES + 1, 392, 393, 1000] {
+        assert_eq!(
+            hazmat::s(&vec![0xff; len], "2", &x, &u),
+            Err(cognito_srp_auth::Error::InvalidParameter { name: "a", defect: cognito_srp_auth::Defect::TooLong }),
+            "{len} bytes"
+        );
+    }
+}
+
 /// Days since 1970-01-01 to (year, month, day): Howard Hinnant's
 /// `civil_from_days`, an independent calendar.
 fn civil_from_days(days: i64) -> (i64, usize, i64) {
