@@ -68,9 +68,12 @@ impl DeviceCredentials {
             &credentials.device_key,
             credentials.device_password.as_bytes(),
         );
-        let verifier = pow_g(&exponent_256(&x));
+        // v = g^x is password-equivalent: only its Base64 text, for the caller
+        // to send, outlives this function.
+        let verifier = Zeroizing::new(pow_g(&exponent_256(&x)));
+        let verifier_bytes = Zeroizing::new(verifier.to_be_bytes());
         let config = DeviceSecretVerifierConfig {
-            password_verifier: encode_base64(&pad_hex(&verifier.to_be_bytes())),
+            password_verifier: encode_base64(&Zeroizing::new(pad_hex(verifier_bytes.as_slice()))),
             salt: encode_base64(salt.as_bytes()),
         };
         (credentials, config)

@@ -1,0 +1,628 @@
+//! Looks for secrets where they should not be: in heap blocks the program has
+//! freed, and in blocks still allocated once a flow is over.
+//!
+//! The binary's global allocator ([`heap_probe::Probe`]) copies every freed
+//! block aside while a flow runs. Each flow plants distinctive secrets (a
+//! password, a client secret, the private `a` through a logging RNG, x, S,
+//! the derived key, a device password, tokens, sessions, a TOTP seed) and
+//! afterwards counts the freed and the still-live blocks that hold one of
+//! them. A wiped block holds zeros and counts for nothing; a block dropped
+//! unwiped is found.
+//!
+//! The in-process embedded server is not the client: its work runs with the
+//! recording paused (blocks it frees are not recorded unless the client had
+//! allocated them). The test's own copies of the needles are made paused
+//! too, and a response body is the transport's buffer, which the test wipes
+//! as a careful caller would.
+//!
+//! It prints a table of secret × flow × blocks found, and fails on any
+//! non-zero count that [`KNOWN`] does not list; the README's "Secrets in
+//! memory" section names the same entries.
+
+#![cfg(feature = "server")]
+
+mod common;
+
+use std::collections::HashMap;
+use std::process::ExitCode;
+
+use cognito_srp_auth::flow::{Answer, AppClient, MfaType, Prompt, Request, Selection, SignIn, SignedIn, Step};
+use cognito_srp_auth::server::{MfaConfiguration, NewAppClient, PoolSettings, Service, totp};
+use cognito_srp_auth::{
+    ClientSecret, DeviceCredentials, DevicePasswordVerifierChallenge, Password, PasswordVerifierChallenge,
+    PrivateExponentSize, SecretHash, SrpEphemeral, Timestamp, UserPoolId,
+};
+use common::{Server, base64_encode, pad};
+use num_bigint::BigUint;
+use rand_core::{Rng as _, TryCryptoRng, TryRng};
+use zeroize::Zeroize;
+
+#[global_allocator]
+static PROBE: heap_probe::Probe = heap_probe::Probe;
+
+/// Non-zero counts that are known, with where the copy lives. Every entry is
+/// named in the README; anything else found fails the test.
+const KNOWN: &[(&str, &str, &str)] = &[];
+
+const PASSWORD: &str = "Pw:needle-7c1f0e9a2b-correct-horse";
+const NEW_PASSWORD: &str = "Pw:needle-new-55d1e0b7c3-battery";
+const NOW: i64 = 1_764_000_000;
+
+fn at(seconds: i64) -> Timestamp {
+    Timestamp::from_unix_seconds(seconds).expect("in range")
+}
+
+/// One flow's planted needles, and the probe switched off around the
+/// test's own bookkeeping.
+struct Flow {
+    needles: Vec<(&'static str, Vec<u8>)>,
+    paused: u32,
+}
+
+impl Flow {
+    /// Runs `f` unrecorded (the test's own copies, the server's work).
+    fn off<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        if self.paused == 0 {
+            heap_probe::pause();
+        }
+        self.paused += 1;
+        let result = f(self);
+        self.paused -= 1;
+        if self.paused == 0 {
+            heap_probe::resume();
+        }
+        result
+    }
+
+    /// A secret stored as text (or raw bytes): a 24-byte window of its
+    /// middle, so a partial copy is found too.
+    fn plant(&mut self, secret: &'static str, bytes: &[u8]) {
+        self.off(|flow| {
+            let window = 24.min(bytes.len());
+            let start = (bytes.len() - window) / 2;
+            flow.needles.push((secret, bytes[start..start + window].to_vec()));
+        });
+    }
+
+    /// A secret integer, big-endian: as bytes (hashes, byte arrays) and as
+    /// the little-endian limbs the exponentiation engine keeps.
+    fn plant_integer(&mut self, secret: &'static str, big_endian: &[u8]) {
+        self.plant(secret, big_endian);
+        let little_endian: Vec<u8> = self.off(|_| big_endian.iter().rev().copied().collect());
+        self.plant(secret, &little_endian);
+    }
+}
+
+/// The client's randomness: bytes drawn up front (unrecorded) and handed
+/// out in order, so the test knows each private `a` and device password.
+/// Its buffers are allocated unrecorded and wiped on drop; no RNG-internal
+/// buffer (ThreadRng keeps its last output) is ever allocated while recording.
+struct LoggingRng {
+    source: Vec<u8>,
+    used: usize,
+    /// (offset, length) of every draw, in room reserved up front.
+    draws: Vec<(usize, usize)>,
+}
+
+impl LoggingRng {
+    fn new(flow: &mut Flow) -> Self {
+        flow.off(|_| {
+            let mut source = vec![0u8; 8192];
+            rand::rng().fill_bytes(&mut source);
+            LoggingRng { source, used: 0, draws: Vec::with_capacity(256) }
+        })
+    }
+
+    fn draw(&self, index: usize) -> &[u8] {
+        let (offset, len) = self.draws[index];
+        &self.source[offset..offset + len]
+    }
+}
+
+impl TryRng for LoggingRng {
+    type Error = core::convert::Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        let mut bytes = [0; 4];
+        self.try_fill_bytes(&mut bytes)?;
+        Ok(u32::from_le_bytes(bytes))
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        let mut bytes = [0; 8];
+        self.try_fill_bytes(&mut bytes)?;
+        Ok(u64::from_le_bytes(bytes))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        let end = self.used + dst.len();
+        assert!(end <= self.source.len() && self.draws.len() < self.draws.capacity(), "the source ran out");
+        dst.copy_from_slice(&self.source[self.used..end]);
+        self.draws.push((self.used, dst.len()));
+        self.used = end;
+        Ok(())
+    }
+}
+
+impl TryCryptoRng for LoggingRng {}
+
+impl Drop for LoggingRng {
+    fn drop(&mut self) {
+        self.source.zeroize();
+    }
+}
+
+/// One row of the table.
+struct Finding {
+    flow: &'static str,
+    secret: &'static str,
+    freed: usize,
+    live: usize,
+}
+
+/// Records one flow and counts what it left behind.
+fn measure(name: &'static str, run: impl FnOnce(&mut Flow), findings: &mut Vec<Finding>) {
+    let mut flow = Flow { needles: Vec::with_capacity(256), paused: 0 };
+    heap_probe::start();
+    run(&mut flow);
+    let recording = heap_probe::finish();
+    assert!(!recording.overflowed(), "{name}: the probe's buffers overflowed; the record is partial");
+    let (blocks, bytes) = recording.freed_totals();
+    assert!(blocks > 0 && bytes > 0, "{name}: the probe saw no freed block");
+    flow.needles.sort();
+    flow.needles.dedup();
+    let mut secrets: Vec<&'static str> = Vec::new();
+    for (secret, _) in &flow.needles {
+        if !secrets.contains(secret) {
+            secrets.push(secret);
+        }
+    }
+    for secret in secrets {
+        let (mut freed, mut live) = (0, 0);
+        for (_, needle) in flow.needles.iter().filter(|(s, _)| *s == secret) {
+            freed += recording.freed_blocks_containing(needle);
+            live += recording.live_blocks_containing(needle);
+        }
+        findings.push(Finding { flow: name, secret, freed, live });
+    }
+    drop(recording);
+}
+
+fn main() -> ExitCode {
+    // ThreadRng (the server's randomness) allocates its state on first use: not while recording.
+    let _ = rand::rng().next_u32();
+    let mut findings = Vec::new();
+    measure("srp: USER_SRP_AUTH math", user_srp_math, &mut findings);
+    measure("srp: DEVICE_SRP_AUTH math", device_srp_math, &mut findings);
+    measure("srp: SECRET_HASH", secret_hash, &mut findings);
+    measure("USER_SRP_AUTH + SOFTWARE_TOKEN_MFA", |f| user_srp(f, false), &mut findings);
+    measure("USER_SRP_AUTH, new device", |f| user_srp(f, true), &mut findings);
+    measure("DEVICE_SRP_AUTH + refresh", device_srp_and_refresh, &mut findings);
+    measure("USER_PASSWORD_AUTH", user_password, &mut findings);
+    measure("USER_AUTH PASSWORD", |f| user_auth(f, false), &mut findings);
+    measure("USER_AUTH PASSWORD_SRP", |f| user_auth(f, true), &mut findings);
+    measure("NEW_PASSWORD_REQUIRED", new_password_required, &mut findings);
+    measure("MFA_SETUP (authenticator)", mfa_setup, &mut findings);
+    measure("pause / resume at SOFTWARE_TOKEN_MFA", pause_resume, &mut findings);
+    report(&findings)
+}
+
+fn report(findings: &[Finding]) -> ExitCode {
+    println!("\n{:<40} {:<16} {:>6} {:>6}  verdict", "flow", "secret", "freed", "live");
+    let (mut passed, mut failed) = (0, 0);
+    for f in findings {
+        let known = KNOWN.iter().find(|(secret, flow, _)| *secret == f.secret && *flow == f.flow);
+        let verdict = match (f.freed + f.live, known) {
+            (0, _) => "ok",
+            (_, Some((_, _, place))) => place,
+            (_, None) => "LEAK",
+        };
+        if verdict == "LEAK" {
+            failed += 1;
+        } else {
+            passed += 1;
+        }
+        println!("{:<40} {:<16} {:>6} {:>6}  {verdict}", f.flow, f.secret, f.freed, f.live);
+    }
+    println!("\nsecrets_in_memory: {passed} passed, {failed} failed");
+    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+// ---------------------------------------------------------------- SRP math
+
+/// The SRP values of one round, computed independently with num-bigint.
+fn plant_round(flow: &mut Flow, a: &[u8], b_public: &BigUint, x: &BigUint, u: &BigUint) {
+    let server = Server::new();
+    let g_x = server.g.modpow(x, &server.n);
+    let k_g_x = (&server.k * &g_x) % &server.n;
+    let base = (b_public + &server.n - &k_g_x) % &server.n;
+    let s = base.modpow(&(BigUint::from_bytes_be(a) + u * x), &server.n);
+    let fixed = |v: &BigUint, len: usize| {
+        let bytes = v.to_bytes_be();
+        let mut out = vec![0u8; len - bytes.len()];
+        out.extend(bytes);
+        out
+    };
+    flow.plant_integer("a", a);
+    flow.plant_integer("x", &fixed(x, 32));
+    flow.plant_integer("g^x", &fixed(&g_x, 384));
+    flow.plant_integer("k·g^x", &fixed(&k_g_x, 384));
+    flow.plant_integer("S", &fixed(&s, 384));
+    let prk = hmac(&pad(u), &pad(&s));
+    flow.plant("HKDF PRK", &prk);
+    let okm = hmac(&prk, b"Caldera Derived Key\x01");
+    flow.plant("derived key", &okm[..16]);
+}
+
+fn hmac(key: &[u8], message: &[u8]) -> Vec<u8> {
+    use hmac::{Hmac, KeyInit, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("any key");
+    mac.update(message);
+    mac.finalize().into_bytes().to_vec()
+}
+
+fn user_srp_math(flow: &mut Flow) {
+    let server = Server::new();
+    let (pool_name, user_id) = ("AbC123xyz", "4f6c2b1e-user");
+    let salt = BigUint::from_bytes_be(&[0x5a; 16]);
+    let b = BigUint::from_bytes_be(&[0x3c; 32]);
+    let pool = UserPoolId::parse(&format!("eu-west-1_{pool_name}")).expect("valid");
+    let mut rng = LoggingRng::new(flow);
+    let ephemeral = SrpEphemeral::generate(&mut rng, PrivateExponentSize::Bits256);
+    let (a, challenge, x, u, b_public) = flow.off(|flow| {
+        flow.plant("password", PASSWORD.as_bytes());
+        let a = rng.draw(0).to_vec();
+        let x = server.x(&salt, pool_name, user_id, PASSWORD);
+        let v = server.g.modpow(&x, &server.n);
+        let a_public = BigUint::parse_bytes(ephemeral.srp_a().as_bytes(), 16).expect("hex");
+        let (b_public, _, u) = server.session(&v, &b, &a_public);
+        let challenge = PasswordVerifierChallenge::new(
+            &b_public.to_str_radix(16),
+            &salt.to_str_radix(16),
+            &base64_encode(b"secret block"),
+            user_id,
+            "alice",
+        )
+        .expect("valid");
+        (a, challenge, x, u, b_public)
+    });
+    flow.off(|flow| plant_round(flow, &a, &b_public, &x, &u));
+    let password = Password::from(PASSWORD);
+    let signer = ephemeral.answer_password_verifier(&pool, &password, &challenge).expect("claim");
+    let claim = signer.sign(at(NOW));
+    drop((claim, signer, password, challenge, rng));
+    flow.off(|_| drop((a, x, u, b_public)));
+}
+
+fn device_srp_math(flow: &mut Flow) {
+    let server = Server::new();
+    let mut rng = LoggingRng::new(flow);
+    let (device, _config) = DeviceCredentials::generate(&mut rng, "eu-west-1_0f1e2d3c-device", "-groupKey9");
+    let ephemeral = SrpEphemeral::generate(&mut rng, PrivateExponentSize::Bits256);
+    let b = BigUint::from_bytes_be(&[0x77; 32]);
+    let (a, challenge, x, u, b_public) = flow.off(|flow| {
+        flow.plant("device password", device.device_password().expose_secret().as_bytes());
+        flow.plant("device password", rng.draw(0));
+        let salt = BigUint::from_bytes_be(rng.draw(1));
+        let a = rng.draw(2).to_vec();
+        let x =
+            server.x(&salt, device.device_group_key(), device.device_key(), device.device_password().expose_secret());
+        let v = server.g.modpow(&x, &server.n);
+        let a_public = BigUint::parse_bytes(ephemeral.srp_a().as_bytes(), 16).expect("hex");
+        let (b_public, _, u) = server.session(&v, &b, &a_public);
+        let challenge = DevicePasswordVerifierChallenge::new(
+            &b_public.to_str_radix(16),
+            &salt.to_str_radix(16),
+            &base64_encode(b"device block"),
+            "alice",
+        )
+        .expect("valid");
+        (a, challenge, x, u, b_public)
+    });
+    flow.off(|flow| plant_round(flow, &a, &b_public, &x, &u));
+    let signer = ephemeral.answer_device_password_verifier(&device, &challenge).expect("claim");
+    let claim = signer.sign(at(NOW));
+    drop((claim, signer, device, challenge, rng));
+    flow.off(|_| drop((a, x, u, b_public)));
+}
+
+fn secret_hash(flow: &mut Flow) {
+    const CLIENT_SECRET: &str = "cs:needle-1b2c3d4e5f60718293a4b5c6d7e8f9";
+    let expected = flow.off(|flow| {
+        flow.plant("client secret", CLIENT_SECRET.as_bytes());
+        let hash = hmac(CLIENT_SECRET.as_bytes(), b"alice3n4b5urk1ft4fl3mg5e62d9ado");
+        flow.plant("SECRET_HASH", &hash);
+        flow.plant("SECRET_HASH", base64_encode(&hash).as_bytes());
+        base64_encode(&hash)
+    });
+    let secret = ClientSecret::from(CLIENT_SECRET);
+    let hash = SecretHash::new(&secret, "alice", "3n4b5urk1ft4fl3mg5e62d9ado");
+    assert_eq!(hash.as_str(), expected);
+    drop((hash, secret));
+    flow.off(|_| drop(expected));
+}
+
+// --------------------------------------------------------- the sign-in machine
+
+/// The embedded server and one user, set up unrecorded.
+struct Pool {
+    service: Service,
+    pool: UserPoolId,
+    app: NewAppClient,
+    authenticator: Option<String>,
+    devices: HashMap<String, DeviceCredentials>,
+    /// Every response body, kept (unrecorded) to learn tokens and sessions.
+    transcript: Vec<Vec<u8>>,
+}
+
+impl Pool {
+    fn new(flow: &mut Flow, settings: PoolSettings, totp_user: bool, permanent: bool) -> Self {
+        flow.off(|flow| {
+            let mut rng = rand::rng();
+            let mut service = Service::new();
+            let pool = service.create_user_pool("eu-west-1", settings, &mut rng);
+            let app = service.create_app_client(&pool, true, &mut rng);
+            let attributes = HashMap::from([("email".to_owned(), "alice@example.com".to_owned())]);
+            service
+                .admin_create_user(&pool, "alice", attributes, &Password::from(PASSWORD), permanent, &mut rng)
+                .expect("created");
+            let authenticator =
+                totp_user.then(|| service.admin_set_software_token_mfa(&pool, "alice", &mut rng)).flatten();
+            flow.plant("password", PASSWORD.as_bytes());
+            flow.plant("new password", NEW_PASSWORD.as_bytes());
+            let secret = app.client_secret.as_ref().expect("secret").expose_secret().to_owned();
+            flow.plant("client secret", secret.as_bytes());
+            for username in ["alice", "alice@example.com"] {
+                let hash = SecretHash::new(app.client_secret.as_ref().expect("secret"), username, &app.client_id);
+                flow.plant("SECRET_HASH", hash.as_str().as_bytes());
+            }
+            if let Some(seed) = &authenticator {
+                flow.plant("TOTP seed", seed.as_bytes());
+            }
+            Pool { service, pool, app, authenticator, devices: HashMap::new(), transcript: Vec::with_capacity(64) }
+        })
+    }
+
+    fn client(&self, flow: &mut Flow) -> AppClient {
+        flow.off(|_| {
+            AppClient::new(self.pool.clone(), self.app.client_id.clone())
+                .with_client_secret(self.app.client_secret.clone().expect("secret"))
+        })
+    }
+
+    /// Drives a sign-in from `request` to its end.
+    fn drive(&mut self, flow: &mut Flow, sign_in: &mut SignIn, mut request: Request, rng: &mut LoggingRng) -> SignedIn {
+        loop {
+            let target = request.target();
+            let (status, index) = self.exchange_to(flow, request, &target);
+            let mut step =
+                sign_in.receive(status, &self.transcript[index], at(NOW), rng).unwrap_or_else(|e| panic!("{e}"));
+            loop {
+                match step {
+                    Step::Send(next) => {
+                        request = next;
+                        break;
+                    }
+                    Step::Prompt(prompt) => {
+                        let answer = self.answer(flow, &prompt);
+                        drop(prompt);
+                        request = sign_in.answer(answer, rng).expect("answer");
+                        break;
+                    }
+                    Step::StoreDevice(device) => {
+                        flow.off(|flow| {
+                            flow.plant("device password", device.device_password().expose_secret().as_bytes())
+                        });
+                        self.devices.insert(sign_in.username().to_owned(), device);
+                        step = sign_in.proceed(at(NOW)).expect("proceeds");
+                    }
+                    Step::ForgetDevice => {
+                        self.devices.remove(sign_in.username());
+                        step = sign_in.proceed(at(NOW)).expect("proceeds");
+                    }
+                    Step::Done(done) => return done,
+                    _ => panic!("unknown step"),
+                }
+            }
+        }
+    }
+
+    /// Sends a request: its body is serialised as the caller would, the
+    /// server answers unrecorded, and the caller's copy of the body is wiped.
+    /// The returned index points at the response in the transcript.
+    fn exchange_to(&mut self, flow: &mut Flow, request: Request, target: &str) -> (u16, usize) {
+        let mut body = request.body_json();
+        drop(request);
+        let status = flow.off(|_| {
+            let (status, response) = self.service.handle(target, body.as_bytes(), at(NOW), &mut rand::rng());
+            self.transcript.push(response);
+            status
+        });
+        body.zeroize();
+        (status, self.transcript.len() - 1)
+    }
+
+    fn answer(&mut self, flow: &mut Flow, prompt: &Prompt) -> Answer {
+        match prompt {
+            Prompt::SoftwareTokenMfa => {
+                let seed = self.authenticator.as_deref().expect("TOTP set up");
+                Answer::Code(totp(seed, at(NOW)).expect("Base32"))
+            }
+            Prompt::SoftwareTokenSecret { secret_code } => {
+                flow.off(|flow| flow.plant("TOTP seed", secret_code.expose_secret().as_bytes()));
+                let code = totp(secret_code.expose_secret(), at(NOW)).expect("Base32");
+                Answer::Code(code)
+            }
+            Prompt::MfaSetup { .. } => Answer::SetUpSoftwareToken,
+            Prompt::NewPasswordRequired { .. } => {
+                Answer::NewPassword { password: Password::from(NEW_PASSWORD), attributes: HashMap::new() }
+            }
+            Prompt::SelectMfaType { .. } => Answer::MfaType(MfaType::SoftwareToken),
+            other => panic!("unscripted prompt {other:?}"),
+        }
+    }
+
+    /// Plants every token and session the server sent, then drops what the
+    /// caller held: the signed-in result, stored devices, the transcript.
+    fn finish(mut self, flow: &mut Flow, done: SignedIn, rng: LoggingRng) {
+        flow.off(|flow| {
+            for index in 0..rng.draws.len() {
+                // 32 bytes: a private `a` (40: a device password's randomness, 16: a salt).
+                if rng.draw(index).len() == 32 {
+                    flow.plant_integer("a", rng.draw(index));
+                }
+            }
+            for response in &self.transcript {
+                let Ok(body) = serde_json::from_slice::<serde_json::Value>(response) else { continue };
+                if let Some(session) = body["Session"].as_str() {
+                    flow.plant("Session", session.as_bytes());
+                }
+                let tokens = &body["AuthenticationResult"];
+                for (field, secret) in
+                    [("AccessToken", "access token"), ("RefreshToken", "refresh token"), ("IdToken", "id token")]
+                {
+                    if let Some(token) = tokens[field].as_str() {
+                        flow.plant(secret, token.as_bytes());
+                    }
+                }
+                if let Some(seed) = body["SecretCode"].as_str() {
+                    flow.plant("TOTP seed", seed.as_bytes());
+                }
+            }
+        });
+        drop(done);
+        drop(rng);
+        let devices = core::mem::take(&mut self.devices);
+        drop(devices);
+        flow.off(|_| {
+            for response in &mut self.transcript {
+                response.zeroize();
+            }
+            drop(self);
+        });
+    }
+}
+
+fn user_srp(flow: &mut Flow, devices: bool) {
+    let settings = if devices {
+        PoolSettings::with_devices_and_optional_mfa()
+    } else {
+        PoolSettings::default().with_mfa(MfaConfiguration::Optional)
+    };
+    let mut pool = Pool::new(flow, settings, !devices, true);
+    let mut rng = LoggingRng::new(flow);
+    let client = pool.client(flow);
+    let mut sign_in = SignIn::user_srp(client, "alice", Password::from(PASSWORD)).expect("valid");
+    let request = sign_in.start(&mut rng).expect("starts");
+    let done = pool.drive(flow, &mut sign_in, request, &mut rng);
+    drop(sign_in);
+    pool.finish(flow, done, rng);
+}
+
+fn device_srp_and_refresh(flow: &mut Flow) {
+    let mut pool = Pool::new(flow, PoolSettings::with_devices_and_optional_mfa(), false, true);
+    let mut rng = LoggingRng::new(flow);
+    // The first sign-in remembers the device, unrecorded: the flow measured is the second.
+    let first = flow.off(|flow| {
+        let client = pool.client(flow);
+        let mut sign_in = SignIn::user_srp(client, "alice", Password::from(PASSWORD)).expect("valid");
+        let request = sign_in.start(&mut rand::rng()).expect("starts");
+        let mut unlogged = LoggingRng::new(flow);
+        pool.drive(flow, &mut sign_in, request, &mut unlogged)
+    });
+    let device = flow.off(|_| {
+        drop(first);
+        pool.devices.get("alice").cloned().expect("stored")
+    });
+    let client = pool.client(flow);
+    let mut sign_in = SignIn::user_srp(client, "alice", Password::from(PASSWORD)).expect("valid").with_device(device);
+    let request = sign_in.start(&mut rng).expect("starts");
+    let second = pool.drive(flow, &mut sign_in, request, &mut rng);
+    drop(sign_in);
+    let refresh_token = second.tokens().refresh_token.clone().expect("refresh token");
+    let device = pool.devices.get("alice").cloned().expect("stored");
+    let client = pool.client(flow);
+    let mut refresh = SignIn::refresh(client, "alice", &refresh_token).expect("valid").with_device(device);
+    drop(refresh_token);
+    let request = refresh.start(&mut rng).expect("starts");
+    let refreshed = pool.drive(flow, &mut refresh, request, &mut rng);
+    drop(refresh);
+    drop(second);
+    pool.finish(flow, refreshed, rng);
+}
+
+fn user_password(flow: &mut Flow) {
+    let mut pool = Pool::new(flow, PoolSettings::default(), false, true);
+    let mut rng = LoggingRng::new(flow);
+    let client = pool.client(flow);
+    let mut sign_in = SignIn::user_password(client, "alice", Password::from(PASSWORD)).expect("valid");
+    let request = sign_in.start(&mut rng).expect("starts");
+    let done = pool.drive(flow, &mut sign_in, request, &mut rng);
+    drop(sign_in);
+    pool.finish(flow, done, rng);
+}
+
+fn user_auth(flow: &mut Flow, srp: bool) {
+    let mut pool = Pool::new(flow, PoolSettings::default(), false, true);
+    let mut rng = LoggingRng::new(flow);
+    let client = pool.client(flow);
+    let password = Password::from(PASSWORD);
+    let selection = if srp { Selection::PasswordSrp(password) } else { Selection::Password(password) };
+    let mut sign_in = SignIn::user_auth(client, "alice", Some(selection)).expect("valid");
+    let request = sign_in.start(&mut rng).expect("starts");
+    let done = pool.drive(flow, &mut sign_in, request, &mut rng);
+    drop(sign_in);
+    pool.finish(flow, done, rng);
+}
+
+fn new_password_required(flow: &mut Flow) {
+    let mut pool = Pool::new(flow, PoolSettings::default(), false, false);
+    let mut rng = LoggingRng::new(flow);
+    let client = pool.client(flow);
+    let mut sign_in = SignIn::user_srp(client, "alice", Password::from(PASSWORD)).expect("valid");
+    let request = sign_in.start(&mut rng).expect("starts");
+    let done = pool.drive(flow, &mut sign_in, request, &mut rng);
+    drop(sign_in);
+    pool.finish(flow, done, rng);
+}
+
+fn mfa_setup(flow: &mut Flow) {
+    let mut pool = Pool::new(flow, PoolSettings::default().with_mfa(MfaConfiguration::Required), false, true);
+    let mut rng = LoggingRng::new(flow);
+    let client = pool.client(flow);
+    let mut sign_in = SignIn::user_srp(client, "alice", Password::from(PASSWORD)).expect("valid");
+    let request = sign_in.start(&mut rng).expect("starts");
+    let done = pool.drive(flow, &mut sign_in, request, &mut rng);
+    drop(sign_in);
+    pool.finish(flow, done, rng);
+}
+
+fn pause_resume(flow: &mut Flow) {
+    let mut pool = Pool::new(flow, PoolSettings::default().with_mfa(MfaConfiguration::Optional), true, true);
+    let mut rng = LoggingRng::new(flow);
+    let client = pool.client(flow);
+    let mut sign_in = SignIn::user_srp(client, "alice", Password::from(PASSWORD)).expect("valid");
+    let mut request = sign_in.start(&mut rng).expect("starts");
+    // Up to the SOFTWARE_TOKEN_MFA prompt.
+    let prompt = loop {
+        let target = request.target();
+        let (status, index) = pool.exchange_to(flow, request, &target);
+        match sign_in.receive(status, &pool.transcript[index], at(NOW), &mut rng).expect("step") {
+            Step::Send(next) => request = next,
+            Step::Prompt(prompt) => break prompt,
+            _ => panic!("expected the MFA prompt"),
+        }
+    };
+    assert_eq!(prompt, Prompt::SoftwareTokenMfa);
+    let mut stored = serde_json::to_vec(&sign_in.pause().expect("paused")).expect("serialises");
+    drop(sign_in);
+    let paused = serde_json::from_slice(&stored).expect("deserialises");
+    stored.zeroize();
+    let client = pool.client(flow);
+    let mut sign_in = SignIn::resume(client, paused);
+    let answer = pool.answer(flow, &prompt);
+    let request = sign_in.answer(answer, &mut rng).expect("answer");
+    let done = pool.drive(flow, &mut sign_in, request, &mut rng);
+    drop(sign_in);
+    pool.finish(flow, done, rng);
+}
