@@ -713,4 +713,32 @@ proptest! {
         let body = server.substitute(&body.to_string());
         server.check(operation, body.as_bytes());
     }
+
+    /// The live SRP session answered with every field right but a proof the
+    /// client could not have made (random signature bytes, or the right shape
+    /// with an edited secret block or timestamp): refused, never tokens.
+    #[test]
+    fn a_password_verifier_answer_without_the_proof_never_signs_in(
+        signature in prop::collection::vec(any::<u8>(), 32),
+        edit in 0usize..3,
+        device in any::<bool>(),
+    ) {
+        let mut server = targets::LiveServer::new();
+        let mut responses = json!({
+            "USERNAME": "alice", "SECRET_HASH": "@Ha", "PASSWORD_CLAIM_SECRET_BLOCK": "@B",
+            "TIMESTAMP": "@W", "PASSWORD_CLAIM_SIGNATURE": base64_encode(&signature),
+        });
+        match edit {
+            1 => responses["PASSWORD_CLAIM_SECRET_BLOCK"] = json!("AAAA"),
+            2 => responses["TIMESTAMP"] = json!("Tue Nov 25 15:06:41 UTC 2025"),
+            _ => {}
+        }
+        if device {
+            responses["DEVICE_KEY"] = json!("@D");
+        }
+        let body = json!({"ChallengeName": "PASSWORD_VERIFIER", "ClientId": "@C", "Session": "@S", "ChallengeResponses": responses});
+        let body = server.substitute(&body.to_string());
+        let (status, response) = server.check("RespondToAuthChallenge", body.as_bytes());
+        prop_assert_eq!(status, 400, "{}", response);
+    }
 }
