@@ -40,9 +40,31 @@ use zeroize::Zeroize;
 #[global_allocator]
 static PROBE: heap_probe::Probe = heap_probe::Probe;
 
-/// Non-zero counts that are known, with where the copy lives. Every entry is
-/// named in the README; anything else found fails the test.
-const KNOWN: &[(&str, &str, &str)] = &[];
+/// Copies that are known, with where they live: (secret, flows, where).
+/// A flow list of `MACHINE` means every flow of the sign-in machine (not the
+/// `srp:` math alone). Every entry is named in the README's "Secrets in
+/// memory"; anything else found fails the test. The counts vary from run to
+/// run (random tokens and salts change serde_json's buffer growth), so an
+/// entry allows any count; the table prints it.
+const KNOWN: &[(&str, &[&str], &str)] = &[
+    ("SECRET_HASH", MACHINE, "known: machine request parameters and serde_json::Value bodies"),
+    ("Session", MACHINE, "known: machine state and bodies hold Session as String"),
+    ("access token", MACHINE, "known: AuthenticationResultType / bodies as String"),
+    ("refresh token", MACHINE, "known: AuthenticationResultType / bodies as String"),
+    ("id token", MACHINE, "known: AuthenticationResultType / bodies as String"),
+    ("password", &["USER_PASSWORD_AUTH", "USER_AUTH PASSWORD"], "known: PASSWORD as String in the body"),
+    ("new password", &["NEW_PASSWORD_REQUIRED"], "known: NEW_PASSWORD as String in the body"),
+    ("a", MACHINE, "known: Box<Outstanding> moved out, Box freed unwiped"),
+];
+const MACHINE: &[&str] = &["*"];
+
+fn known(secret: &str, flow: &str) -> Option<&'static str> {
+    KNOWN.iter().find_map(|(known_secret, flows, place)| {
+        let machine_flow = !flow.starts_with("srp:");
+        let listed = flows.contains(&flow) || (*flows == MACHINE && machine_flow);
+        (*known_secret == secret && listed).then_some(*place)
+    })
+}
 
 const PASSWORD: &str = "Pw:needle-7c1f0e9a2b-correct-horse";
 const NEW_PASSWORD: &str = "Pw:needle-new-55d1e0b7c3-battery";
@@ -188,9 +210,38 @@ fn measure(name: &'static str, run: impl FnOnce(&mut Flow), findings: &mut Vec<F
     drop(recording);
 }
 
+/// The probe's own check: a secret dropped in a plain `String` must be
+/// found, the same secret in a `Zeroizing` one must not.
+fn probe_sees_an_unwiped_string() -> bool {
+    const CONTROL: &str = "control:needle-0a1b2c3d4e5f-unwiped";
+    const WIPED: &str = "control:needle-9f8e7d6c5b4a-wiped";
+    let mut findings = Vec::new();
+    measure(
+        "control",
+        |flow| {
+            flow.plant("unwiped", CONTROL.as_bytes());
+            drop(String::from(CONTROL));
+            flow.plant("wiped", WIPED.as_bytes());
+            drop(zeroize::Zeroizing::new(String::from(WIPED)));
+        },
+        &mut findings,
+    );
+    let found = |secret| findings.iter().find(|f| f.secret == secret).map(|f| f.freed);
+    println!(
+        "probe control: unwiped String found in {:?} freed blocks, Zeroizing in {:?}",
+        found("unwiped"),
+        found("wiped")
+    );
+    found("unwiped") == Some(1) && found("wiped") == Some(0)
+}
+
 fn main() -> ExitCode {
     // ThreadRng (the server's randomness) allocates its state on first use: not while recording.
     let _ = rand::rng().next_u32();
+    if !probe_sees_an_unwiped_string() {
+        println!("secrets_in_memory: 0 passed, 1 failed (the probe does not see freed blocks)");
+        return ExitCode::FAILURE;
+    }
     let mut findings = Vec::new();
     measure("srp: USER_SRP_AUTH math", user_srp_math, &mut findings);
     measure("srp: DEVICE_SRP_AUTH math", device_srp_math, &mut findings);
@@ -209,22 +260,22 @@ fn main() -> ExitCode {
 
 fn report(findings: &[Finding]) -> ExitCode {
     println!("\n{:<40} {:<16} {:>6} {:>6}  verdict", "flow", "secret", "freed", "live");
-    let (mut passed, mut failed) = (0, 0);
+    let (mut passed, mut failed, mut known_copies) = (0, 0, 0);
     for f in findings {
-        let known = KNOWN.iter().find(|(secret, flow, _)| *secret == f.secret && *flow == f.flow);
-        let verdict = match (f.freed + f.live, known) {
+        let verdict = match (f.freed + f.live, known(f.secret, f.flow)) {
             (0, _) => "ok",
-            (_, Some((_, _, place))) => place,
+            (_, Some(place)) => place,
             (_, None) => "LEAK",
         };
-        if verdict == "LEAK" {
-            failed += 1;
-        } else {
-            passed += 1;
+        match verdict {
+            "ok" => passed += 1,
+            "LEAK" => failed += 1,
+            _ => known_copies += 1,
         }
         println!("{:<40} {:<16} {:>6} {:>6}  {verdict}", f.flow, f.secret, f.freed, f.live);
     }
-    println!("\nsecrets_in_memory: {passed} passed, {failed} failed");
+    println!("\n{known_copies} rows are known copies, not passes (README, \"Secrets in memory\")");
+    println!("secrets_in_memory: {passed} passed, {failed} failed, {known_copies} skipped");
     if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
