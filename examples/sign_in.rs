@@ -2,7 +2,7 @@
 //! server, an app client with a secret, a user with an authenticator app.
 //!
 //! 1. USER_SRP_AUTH with the user's email alias, answering TOTP MFA;
-//! 2. remembering the device (ConfirmDevice);
+//! 2. remembering the device: saved in a device store, then ConfirmDevice;
 //! 3. signing in again as the remembered device (device SRP, no MFA);
 //! 4. refreshing the tokens.
 //!
@@ -10,10 +10,13 @@
 
 use std::collections::HashMap;
 use std::error::Error;
+use std::sync::Arc;
 
-use cognito_srp_auth::flow::{self, Answer, AppClient, Interaction, Prompt, Request, SignIn, SignedIn};
+use cognito_srp_auth::flow::{
+    self, Answer, AppClient, Interaction, MemoryDeviceStore, Prompt, Request, ServiceError, SignIn, SignedIn,
+};
 use cognito_srp_auth::server::{PoolSettings, Service, totp};
-use cognito_srp_auth::{DeviceCredentials, Password, Timestamp};
+use cognito_srp_auth::{Cancelled, Password, Timestamp};
 
 /// The "network": hands each request to the embedded service and prints it.
 struct Transport {
@@ -46,36 +49,29 @@ impl Transport {
     }
 }
 
-/// The user: an authenticator app for TOTP, and a store for device credentials.
+/// The user: an authenticator app for TOTP.
 struct User {
     authenticator: String,
-    devices: HashMap<String, DeviceCredentials>,
 }
 
 impl Interaction for User {
-    fn answer(&mut self, prompt: &Prompt) -> Result<Answer, cognito_srp_auth::Error> {
+    async fn answer(&mut self, prompt: &Prompt, refused: Option<&ServiceError>) -> Result<Answer, Cancelled> {
+        if let Some(refusal) = refused {
+            println!("     the last code was refused: {refusal}");
+        }
         match prompt {
             Prompt::SoftwareTokenMfa => {
                 let code = totp(&self.authenticator, Timestamp::now()).unwrap_or_default();
                 println!("     prompt SOFTWARE_TOKEN_MFA: the authenticator shows {code}");
                 Ok(Answer::Code(code))
             }
-            _ => Err(cognito_srp_auth::Error::OutOfOrder),
+            other => Err(Cancelled::new(format!("the example does not answer {other:?}"))),
         }
-    }
-
-    fn store_device(&mut self, username: &str, device: DeviceCredentials) {
-        println!("     storing device {} for {username} before ConfirmDevice", device.device_key());
-        self.devices.insert(username.to_owned(), device);
-    }
-
-    fn forget_device(&mut self, username: &str) {
-        self.devices.remove(username);
     }
 }
 
 fn drive(transport: &mut Transport, sign_in: SignIn, user: &mut User) -> Result<SignedIn, Box<dyn Error>> {
-    Ok(flow::drive(sign_in, |request| Ok(transport.exchange(request)), user, Timestamp::now, &mut rand::rng())?)
+    Ok(flow::drive(sign_in, |request| Ok(transport.exchange(request)), user, Timestamp::now)?)
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -93,30 +89,32 @@ fn main() -> Result<(), Box<dyn Error>> {
         app.client_id
     );
     let mut transport = Transport { service };
-    let mut user = User { authenticator, devices: HashMap::new() };
+    let mut user = User { authenticator };
+    // Remembered devices, by (user pool, pool username); a JsonFileDeviceStore keeps them on disk.
+    let devices = Arc::new(MemoryDeviceStore::new());
 
     println!("\n1. USER_SRP_AUTH as alice@example.com, with TOTP");
-    let sign_in = SignIn::user_srp(client.clone(), "alice@example.com", Password::from("correct horse battery"))?;
-    let first = drive(&mut transport, sign_in, &mut user)?;
-    let confirmed = first.new_device().map(|d| d.confirmation().clone());
-    println!("   signed in as {}; new device confirmed: {confirmed:?}", first.username());
-
-    println!("\n2. again, as the remembered device: no MFA");
-    let device = user.devices.get(first.username()).cloned().ok_or("the device was not stored")?;
     let sign_in = SignIn::user_srp(client.clone(), "alice@example.com", Password::from("correct horse battery"))?
-        .with_device(device.clone());
+        .with_device_store(devices.clone());
+    let first = drive(&mut transport, sign_in, &mut user)?;
+    let outcome = first.new_device().map(|d| d.outcome().clone());
+    println!("   signed in as {}; new device: {outcome:?}", first.username());
+
+    println!("\n2. again, as the remembered device the store looks up: no MFA");
+    let sign_in = SignIn::user_srp(client.clone(), "alice@example.com", Password::from("correct horse battery"))?
+        .with_device_store(devices.clone());
     let second = drive(&mut transport, sign_in, &mut user)?;
-    let access = second.tokens().access_token.clone().unwrap_or_default();
-    let claims = transport.service.verify_token(&access, Timestamp::now()).ok_or("the access token does not verify")?;
+    let access = second.tokens().access_token().expose_secret();
+    let claims = transport.service.verify_token(access, Timestamp::now()).ok_or("the access token does not verify")?;
     println!("   signed in; access token verifies for {} on device {}", claims["username"], claims["device_key"]);
 
     println!("\n3. REFRESH_TOKEN_AUTH");
-    let refresh_token = second.tokens().refresh_token.clone().ok_or("no refresh token")?;
-    let sign_in = SignIn::refresh(client, second.username(), &refresh_token)?.with_device(device);
+    let refresh_token = second.tokens().refresh_token().ok_or("no refresh token")?;
+    let sign_in = SignIn::refresh(client, second.username(), refresh_token)?.with_device_store(devices);
     let refreshed = drive(&mut transport, sign_in, &mut user)?;
-    let fresh = refreshed.tokens().access_token.clone().unwrap_or_default();
-    transport.service.verify_token(&fresh, Timestamp::now()).ok_or("the refreshed token does not verify")?;
-    println!("   new access token verifies");
+    let fresh = refreshed.tokens().access_token().expose_secret();
+    transport.service.verify_token(fresh, Timestamp::now()).ok_or("the refreshed token does not verify")?;
+    println!("   new access token verifies, expires at {:?}", refreshed.tokens().expires_at());
     println!("\nall steps passed");
     Ok(())
 }

@@ -8,15 +8,14 @@
 //! steps it takes over HTTP.
 //!
 //! ```no_run
-//! # async fn run(client: aws_sdk_cognitoidentityprovider::Client, me: &mut dyn cognito_srp_auth::flow::Interaction)
+//! # async fn run(client: aws_sdk_cognitoidentityprovider::Client, me: &mut impl cognito_srp_auth::flow::Interaction)
 //! #     -> Result<(), cognito_srp_auth::Error> {
 //! use cognito_srp_auth::flow::{AppClient, SignIn};
 //! use cognito_srp_auth::{Password, Timestamp, UserPoolId, aws_sdk};
 //!
 //! let pool = UserPoolId::parse("eu-west-1_AbC123")?;
 //! let sign_in = SignIn::user_srp(AppClient::new(pool, "client-id"), "alice", Password::from("pw"))?;
-//! let mut rng = rand::rng();
-//! let signed_in = aws_sdk::drive(&client, sign_in, me, Timestamp::now, &mut rng).await?;
+//! let signed_in = aws_sdk::drive(&client, sign_in, me, Timestamp::now).await?;
 //! # let _ = signed_in; Ok(())
 //! # }
 //! ```
@@ -27,7 +26,7 @@ use sdk::error::ProvideErrorMetadata;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
-use crate::error::Error;
+use crate::error::{Error, TransportError, TransportErrorKind};
 use crate::flow::{self, Interaction, Request, SignIn, SignedIn};
 use crate::srp::DeviceSecretVerifierConfig;
 use crate::timestamp::Timestamp;
@@ -129,9 +128,27 @@ where
                 400,
                 json!({"__type": code, "message": error.message().unwrap_or_default()}).to_string().into_bytes(),
             )),
-            None => Err(Error::Transport { reason: sdk::error::DisplayErrorContext(&error).to_string() }),
+            None => Err(Error::Transport(transport_error(&error))),
         },
     }
+}
+
+/// Sorts the SDK's failures to send or read into the kinds a caller acts on.
+fn transport_error<E>(error: &sdk::error::SdkError<E>) -> TransportError
+where
+    E: std::error::Error + 'static,
+{
+    use sdk::error::SdkError;
+    let kind = match error {
+        SdkError::TimeoutError(_) => TransportErrorKind::Timeout,
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => TransportErrorKind::Timeout,
+        SdkError::DispatchFailure(failure) if failure.is_io() => TransportErrorKind::Connect,
+        SdkError::DispatchFailure(_) => TransportErrorKind::Other,
+        SdkError::ResponseError(_) => TransportErrorKind::Http,
+        SdkError::ConstructionFailure(_) => TransportErrorKind::Other,
+        _ => TransportErrorKind::Other,
+    };
+    TransportError::new(kind, sdk::error::DisplayErrorContext(error).to_string())
 }
 
 fn to_json(value: &impl serde::Serialize) -> serde_json::Value {
@@ -196,6 +213,11 @@ pub async fn send(client: &sdk::Client, request: &Request) -> Result<(u16, Vec<u
                 .await;
             answer(result, |_| json!({}))
         }
+        Operation::ForgetDevice => {
+            let b: wire::ForgetDeviceRequest = body(request)?;
+            let result = client.forget_device().access_token(b.access_token).device_key(b.device_key).send().await;
+            answer(result, |_| json!({}))
+        }
         Operation::AssociateSoftwareToken => {
             let b: wire::AssociateSoftwareTokenRequest = body(request)?;
             let result =
@@ -217,19 +239,32 @@ pub async fn send(client: &sdk::Client, request: &Request) -> Result<(u16, Vec<u
     }
 }
 
-/// Runs a whole sign-in over an SDK client: [`flow::drive_async`] with [`send`].
-pub async fn drive<R, C>(
+/// Runs a whole sign-in over an SDK client: [`flow::drive_async`] with
+/// [`send`], with the operating system's RNG. The future is `Send` when the
+/// interaction (and its answers) are, so it runs in `tokio::spawn`.
+pub async fn drive<I, C>(client: &sdk::Client, sign_in: SignIn, interaction: &mut I, now: C) -> Result<SignedIn, Error>
+where
+    I: Interaction + ?Sized,
+    C: Fn() -> Timestamp,
+{
+    flow::drive_async(sign_in, async |request: &Request| send(client, request).await, interaction, now).await
+}
+
+/// [`drive`] with the caller's RNG.
+pub async fn drive_with_rng<R, I, C>(
     client: &sdk::Client,
     sign_in: SignIn,
-    interaction: &mut dyn Interaction,
+    interaction: &mut I,
     now: C,
     rng: &mut R,
 ) -> Result<SignedIn, Error>
 where
     R: CryptoRng + ?Sized,
+    I: Interaction + ?Sized,
     C: Fn() -> Timestamp,
 {
-    flow::drive_async(sign_in, async |request: &Request| send(client, request).await, interaction, now, rng).await
+    flow::drive_async_with_rng(sign_in, async |request: &Request| send(client, request).await, interaction, now, rng)
+        .await
 }
 
 #[cfg(test)]

@@ -2,24 +2,25 @@
 //! Cognito (or to an emulator, or a VPC endpoint) with ureq over rustls.
 //!
 //! ```no_run
-//! use cognito_srp_auth::flow::{self, AppClient, Answer, Interaction, Prompt, SignIn};
+//! use std::sync::Arc;
+//! use cognito_srp_auth::flow::{self, AppClient, Answer, Interaction, JsonFileDeviceStore, Prompt, ServiceError, SignIn};
 //! use cognito_srp_auth::http::HttpTransport;
-//! use cognito_srp_auth::{DeviceCredentials, Error, Password, Timestamp, UserPoolId};
+//! use cognito_srp_auth::{Cancelled, Error, Password, Timestamp, UserPoolId};
 //!
 //! struct Terminal;
 //! impl Interaction for Terminal {
-//!     fn answer(&mut self, prompt: &Prompt) -> Result<Answer, Error> {
+//!     async fn answer(&mut self, prompt: &Prompt, _refused: Option<&ServiceError>) -> Result<Answer, Cancelled> {
 //!         Ok(Answer::Code(format!("{prompt:?}"))) // ask the user here
 //!     }
-//!     fn store_device(&mut self, _username: &str, _device: DeviceCredentials) {}
-//!     fn forget_device(&mut self, _username: &str) {}
 //! }
 //!
 //! # fn main() -> Result<(), Error> {
 //! let pool = UserPoolId::parse("eu-west-1_AbC123")?;
 //! let transport = HttpTransport::for_user_pool(&pool);
-//! let sign_in = SignIn::user_srp(AppClient::new(pool, "client-id"), "alice", Password::from("pw"))?;
-//! let signed_in = flow::drive(sign_in, |r| transport.send(r), &mut Terminal, Timestamp::now, &mut rand::rng())?;
+//! let store = Arc::new(JsonFileDeviceStore::new("devices.json"));
+//! let sign_in = SignIn::user_srp(AppClient::new(pool, "client-id"), "alice", Password::from("pw"))?
+//!     .with_device_store(store);
+//! let signed_in = flow::drive(sign_in, |r| transport.send(r), &mut Terminal, Timestamp::now)?;
 //! # let _ = signed_in;
 //! # Ok(())
 //! # }
@@ -27,7 +28,7 @@
 
 use std::time::Duration;
 
-use crate::error::Error;
+use crate::error::{Error, TransportError, TransportErrorKind};
 use crate::flow::Request;
 use crate::user_pool::UserPoolId;
 use crate::wire::CONTENT_TYPE;
@@ -69,7 +70,7 @@ impl HttpTransport {
     /// Sends one request and returns the HTTP status and body, error
     /// statuses included (the state machine reads Cognito's error bodies).
     pub fn send(&self, request: &Request) -> Result<(u16, Vec<u8>), Error> {
-        let transport = |e: ureq::Error| Error::Transport { reason: e.to_string() };
+        let transport = |e: ureq::Error| Error::Transport(transport_error(e));
         let mut response = self
             .agent
             .post(&self.endpoint)
@@ -81,6 +82,37 @@ impl HttpTransport {
         let body = response.body_mut().read_to_vec().map_err(transport)?;
         Ok((status, body))
     }
+}
+
+/// Sorts ureq's failures into the kinds a caller acts on.
+fn transport_error(error: ureq::Error) -> TransportError {
+    let kind = match &error {
+        ureq::Error::Timeout(_) => TransportErrorKind::Timeout,
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed | ureq::Error::ConnectProxyFailed(_) => {
+            TransportErrorKind::Connect
+        }
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) | ureq::Error::TlsRequired => {
+            TransportErrorKind::Tls
+        }
+        ureq::Error::BodyExceedsLimit(_) | ureq::Error::LargeResponseHeader(..) => TransportErrorKind::BodyTooLarge,
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => TransportErrorKind::Timeout,
+        ureq::Error::Io(io)
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionRefused
+                    | std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::NotConnected
+            ) =>
+        {
+            TransportErrorKind::Connect
+        }
+        ureq::Error::Io(_) | ureq::Error::BodyStalled => TransportErrorKind::Io,
+        ureq::Error::Http(_) | ureq::Error::BadUri(_) | ureq::Error::Protocol(_) | ureq::Error::StatusCode(_) => {
+            TransportErrorKind::Http
+        }
+        _ => TransportErrorKind::Other,
+    };
+    TransportError::with_source(kind, error)
 }
 
 fn agent(timeout: Duration) -> ureq::Agent {

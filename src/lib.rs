@@ -114,13 +114,19 @@ mod secret;
 mod secret_hash;
 #[cfg(feature = "server")]
 pub mod server;
+#[cfg(feature = "json")]
+mod service_error;
 mod srp;
 mod timestamp;
+#[cfg(feature = "json")]
+mod tokens;
 mod user_pool;
 #[cfg(feature = "json")]
 pub mod wire;
 
-pub use error::{Defect, Error};
+pub use error::{Cancelled, Defect, DeviceStoreError, Error, Origin, TransportError, TransportErrorKind};
+/// The RNG traits the crate's functions take (`rand_core` 0.10).
+pub use rand_core;
 pub use secret::{ClientSecret, DevicePassword, Password, SecretCode};
 pub use secret_hash::SecretHash;
 pub use srp::{
@@ -128,6 +134,8 @@ pub use srp::{
     PasswordVerifierChallenge, PrivateExponentSize, SrpEphemeral,
 };
 pub use timestamp::Timestamp;
+#[cfg(feature = "json")]
+pub use tokens::{AccessToken, IdToken, RefreshToken};
 pub use user_pool::UserPoolId;
 
 /// The README's examples, compiled and run as doctests.

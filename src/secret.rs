@@ -4,7 +4,6 @@
 
 use core::fmt;
 
-use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// `PartialEq`/`Eq` through [`ConstantTimeEq`], so that `==` on a secret never
@@ -13,7 +12,7 @@ macro_rules! eq_in_constant_time {
     ($($name:ty),*) => {$(
         impl PartialEq for $name {
             fn eq(&self, other: &Self) -> bool {
-                bool::from(self.ct_eq(other))
+                bool::from(subtle::ConstantTimeEq::ct_eq(self, other))
             }
         }
 
@@ -28,13 +27,13 @@ macro_rules! secret_string {
         #[derive(Clone, Zeroize, ZeroizeOnDrop)]
         pub struct $name(String);
 
-        impl ConstantTimeEq for $name {
-            fn ct_eq(&self, other: &Self) -> Choice {
-                self.0.as_bytes().ct_eq(other.0.as_bytes())
+        impl subtle::ConstantTimeEq for $name {
+            fn ct_eq(&self, other: &Self) -> subtle::Choice {
+                subtle::ConstantTimeEq::ct_eq(self.0.as_bytes(), other.0.as_bytes())
             }
         }
 
-        eq_in_constant_time!($name);
+        $crate::secret::eq_in_constant_time!($name);
 
         impl $name {
             /// Wraps a secret. Moving a `String` in takes its buffer, with no copy left behind.
@@ -67,6 +66,10 @@ macro_rules! secret_string {
         }
     };
 }
+
+/// The crate's other secret types (tokens, sessions) are made the same way.
+#[allow(unused_imports, reason = "used by feature-gated modules")]
+pub(crate) use secret_string;
 
 secret_string! {
     /// A user's password.
@@ -134,10 +137,12 @@ macro_rules! serde_as_text {
     )*};
 }
 
-serde_as_text!(DevicePassword, SecretCode);
+serde_as_text!(DevicePassword, SecretCode, ClientSecret);
 
 #[cfg(test)]
 mod tests {
+    use subtle::ConstantTimeEq;
+
     use super::*;
 
     #[test]

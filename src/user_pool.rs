@@ -19,9 +19,9 @@ impl UserPoolId {
     /// and a name of ASCII letters and digits, at most 55 characters in all
     /// (the service's limit).
     pub fn parse(id: &str) -> Result<Self, Error> {
-        let invalid = || Error::invalid("UserPoolId", Defect::NotAUserPoolId);
+        let invalid = || Error::invalid_input("UserPoolId", Defect::NotAUserPoolId);
         if id.len() > 55 {
-            return Err(Error::invalid("UserPoolId", Defect::TooLong));
+            return Err(Error::invalid_input("UserPoolId", Defect::TooLong));
         }
         let (region, name) = id.split_once('_').ok_or_else(invalid)?;
         let region_ok =
@@ -92,11 +92,15 @@ mod tests {
             "us-east-1_Ab-C",
             "us east-1_AbC",
         ] {
-            assert_eq!(UserPoolId::parse(bad), Err(Error::invalid("UserPoolId", Defect::NotAUserPoolId)), "{bad:?}");
+            assert_eq!(
+                UserPoolId::parse(bad),
+                Err(Error::invalid_input("UserPoolId", Defect::NotAUserPoolId)),
+                "{bad:?}"
+            );
         }
         assert_eq!(
             UserPoolId::parse(&format!("us-east-1_{}", "a".repeat(50))),
-            Err(Error::invalid("UserPoolId", Defect::TooLong))
+            Err(Error::invalid_input("UserPoolId", Defect::TooLong))
         );
     }
 }

@@ -27,6 +27,8 @@ pub enum Operation {
     ConfirmDevice,
     /// `UpdateDeviceStatus`.
     UpdateDeviceStatus,
+    /// `ForgetDevice`.
+    ForgetDevice,
     /// `AssociateSoftwareToken`.
     AssociateSoftwareToken,
     /// `VerifySoftwareToken`.
@@ -41,6 +43,7 @@ impl Operation {
             Operation::RespondToAuthChallenge => "RespondToAuthChallenge",
             Operation::ConfirmDevice => "ConfirmDevice",
             Operation::UpdateDeviceStatus => "UpdateDeviceStatus",
+            Operation::ForgetDevice => "ForgetDevice",
             Operation::AssociateSoftwareToken => "AssociateSoftwareToken",
             Operation::VerifySoftwareToken => "VerifySoftwareToken",
         }
@@ -59,6 +62,7 @@ impl Operation {
             Operation::RespondToAuthChallenge,
             Operation::ConfirmDevice,
             Operation::UpdateDeviceStatus,
+            Operation::ForgetDevice,
             Operation::AssociateSoftwareToken,
             Operation::VerifySoftwareToken,
         ]
@@ -144,6 +148,16 @@ pub struct UpdateDeviceStatusRequest {
     pub device_key: String,
     /// `remembered` or `not_remembered`.
     pub device_remembered_status: String,
+}
+
+/// `ForgetDeviceRequest`.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ForgetDeviceRequest {
+    /// An access token of the device's user.
+    pub access_token: String,
+    /// The device.
+    pub device_key: String,
 }
 
 /// `AssociateSoftwareTokenRequest` (with a Session, during MFA_SETUP).
@@ -297,6 +311,7 @@ redacted_debug! {
     RespondToAuthChallengeRequest { show: [client_id, challenge_name], redact: [session, challenge_responses, client_metadata] }
     ConfirmDeviceRequest { show: [device_key, device_secret_verifier_config, device_name], redact: [access_token] }
     UpdateDeviceStatusRequest { show: [device_key, device_remembered_status], redact: [access_token] }
+    ForgetDeviceRequest { show: [device_key], redact: [access_token] }
     AssociateSoftwareTokenRequest { show: [], redact: [session, access_token] }
     AssociateSoftwareTokenResponse { show: [], redact: [secret_code, session] }
     VerifySoftwareTokenRequest { show: [friendly_device_name], redact: [session, access_token, user_code] }

@@ -8,12 +8,16 @@
 mod common;
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use cognito_srp_auth::flow::{Answer, AppClient, MfaType, Prompt, Request, Selection, ServiceErrorKind, SignIn, Step};
+use cognito_srp_auth::flow::{
+    AccessToken, Answer, AppClient, DeviceOutcome, DeviceStore, MemoryDeviceStore, MfaType, NotConfirmed, PoolUser,
+    Prompt, RefreshToken, Request, Selection, ServiceErrorKind, SignIn, Step,
+};
 use cognito_srp_auth::wire::Operation;
-use cognito_srp_auth::{ClientSecret, DeviceCredentials, Error, Password, SecretHash, Timestamp, UserPoolId};
+use cognito_srp_auth::{ClientSecret, DeviceCredentials, Error, Origin, Password, SecretHash, Timestamp, UserPoolId};
 use common::{Server, expected_signature};
 use num_bigint::BigUint;
 use serde_json::{Value, json};
@@ -32,6 +36,10 @@ fn now() -> Timestamp {
 fn client(secret: bool) -> AppClient {
     let client = AppClient::new(UserPoolId::parse(POOL).expect("valid"), CLIENT_ID);
     if secret { client.with_client_secret(ClientSecret::from(SECRET)) } else { client }
+}
+
+fn pool_user() -> PoolUser {
+    PoolUser::new(UserPoolId::parse(POOL).expect("valid"), POOL_USERNAME)
 }
 
 fn secret_hash(username: &str) -> String {
@@ -167,7 +175,10 @@ fn through_password_verifier(sign_in: &mut SignIn, round: &SrpRound) -> Request 
 #[test]
 fn user_srp_auth_with_a_client_secret_mfa_and_a_new_device() {
     let round = SrpRound::user();
-    let mut sign_in = SignIn::user_srp(client(true), TYPED, Password::from(PASSWORD)).expect("valid");
+    let store = Arc::new(MemoryDeviceStore::new());
+    let mut sign_in = SignIn::user_srp(client(true), TYPED, Password::from(PASSWORD))
+        .expect("valid")
+        .with_device_store(store.clone());
 
     // InitiateAuth: the typed name, and SECRET_HASH over it.
     let initiate = sign_in.start(&mut rand::rng()).expect("starts");
@@ -209,11 +220,11 @@ fn user_srp_auth_with_a_client_secret_mfa_and_a_new_device() {
     assert_eq!(keys(&body["ChallengeResponses"]), set(&["USERNAME", "SOFTWARE_TOKEN_MFA_CODE", "SECRET_HASH"]));
     assert_eq!(body["ChallengeResponses"]["SOFTWARE_TOKEN_MFA_CODE"], "123456");
 
-    // Tokens with NewDeviceMetadata: the credentials come out before ConfirmDevice.
+    // Tokens with NewDeviceMetadata: the credentials are stored before ConfirmDevice.
     let step = receive(&mut sign_in, tokens(Some(("eu-west-1_d3v1c3", "-khvS3rfgp")))).expect("device");
-    let Step::StoreDevice(device) = step else { panic!("expected StoreDevice, got {step:?}") };
+    let device = store.load(&pool_user()).expect("loads").expect("stored before ConfirmDevice");
     assert_eq!((device.device_key(), device.device_group_key()), ("eu-west-1_d3v1c3", "-khvS3rfgp"));
-    let confirm = send(sign_in.proceed(now()).expect("confirm"));
+    let confirm = send(step);
     assert_eq!(confirm.operation(), Operation::ConfirmDevice);
     let body = confirm.body().clone();
     assert_eq!(keys(&body), set(&["AccessToken", "DeviceKey", "DeviceSecretVerifierConfig"]));
@@ -229,12 +240,21 @@ fn user_srp_auth_with_a_client_secret_mfa_and_a_new_device() {
     );
     assert_eq!(device_round.v, device_round.server.g.modpow(&x, &device_round.server.n));
 
-    let step = receive(&mut sign_in, ok(json!({"UserConfirmationNecessary": true}))).expect("done");
+    // The pool lets the user choose: the machine asks, then sends UpdateDeviceStatus.
+    let step = receive(&mut sign_in, ok(json!({"UserConfirmationNecessary": true}))).expect("asks");
+    assert_eq!(prompt(step), Prompt::RememberDevice { device_key: "eu-west-1_d3v1c3".into() });
+    let update = sign_in.answer(Answer::RememberDevice(true), &mut rand::rng()).expect("update");
+    assert_eq!(
+        update.body(),
+        &json!({"AccessToken": "access.jwt", "DeviceKey": "eu-west-1_d3v1c3", "DeviceRememberedStatus": "remembered"})
+    );
+    let step = receive(&mut sign_in, ok(json!({}))).expect("done");
     let Step::Done(signed_in) = step else { panic!("expected Done, got {step:?}") };
-    assert_eq!(signed_in.tokens().access_token.as_deref(), Some("access.jwt"));
+    assert_eq!(signed_in.tokens().access_token().expose_secret(), "access.jwt");
+    assert_eq!(signed_in.tokens().expires_at(), Timestamp::from_unix_seconds(now().unix_seconds() + 3600));
     assert_eq!(signed_in.username(), POOL_USERNAME);
     let new_device = signed_in.new_device().expect("a new device");
-    assert_eq!(new_device.confirmation(), &Ok(true));
+    assert_eq!(new_device.outcome(), &DeviceOutcome::Remembered);
     assert!(matches!(sign_in.answer(Answer::Code("1".into()), &mut rand::rng()), Err(Error::OutOfOrder)));
 }
 
@@ -321,8 +341,7 @@ fn a_device_cognito_forgot_is_dropped_and_the_claim_sent_again_without_it() {
 
     let step =
         receive(&mut sign_in, service_error("ResourceNotFoundException", "Device does not exist.")).expect("handled");
-    assert!(matches!(step, Step::ForgetDevice), "{step:?}");
-    let again = send(sign_in.proceed(now()).expect("retry"));
+    let again = send(step);
     let responses = &again.body()["ChallengeResponses"];
     assert_eq!(
         keys(responses),
@@ -385,8 +404,9 @@ fn user_password_auth_sends_the_password() {
 #[test]
 fn refresh_uses_the_pool_username_for_secret_hash_and_sends_the_device_key() {
     let (device, _) = remembered_device();
-    let mut sign_in =
-        SignIn::refresh(client(true), POOL_USERNAME, "the-refresh-token").expect("valid").with_device(device);
+    let mut sign_in = SignIn::refresh(client(true), POOL_USERNAME, &RefreshToken::from("the-refresh-token"))
+        .expect("valid")
+        .with_device(device);
     let initiate = sign_in.start(&mut rand::rng()).expect("starts");
     let body = initiate.body();
     assert_eq!(body["AuthFlow"], "REFRESH_TOKEN_AUTH");
@@ -398,7 +418,7 @@ fn refresh_uses_the_pool_username_for_secret_hash_and_sends_the_device_key() {
     else {
         panic!("expected Done")
     };
-    assert_eq!(done.tokens().refresh_token, None);
+    assert_eq!(done.tokens().refresh_token(), None);
 }
 
 #[test]
@@ -568,7 +588,7 @@ fn new_password_required_sends_the_password_and_required_attributes() {
     let missing = Answer::NewPassword { password: Password::from("n3w"), attributes: HashMap::new() };
     assert_eq!(
         sign_in.answer(missing, &mut rand::rng()).map(drop),
-        Err(Error::MissingParameter { name: "requiredAttributes" })
+        Err(Error::InvalidInput { name: "requiredAttributes", defect: cognito_srp_auth::Defect::Missing })
     );
     let answer = Answer::NewPassword {
         password: Password::from("n3w"),
@@ -619,13 +639,13 @@ fn responses_that_do_not_fit_are_protocol_errors() {
         ok(json!({"ChallengeName": "DEVICE_SRP_AUTH", "ChallengeParameters": {}})),
         ok(json!({"ChallengeName": "DEVICE_PASSWORD_VERIFIER", "ChallengeParameters": {}})),
         ok(json!({"ChallengeName": "PASSWORD_VERIFIER", "Session": "x".repeat(2049)})),
-        ok(json!({"AuthenticationResult": {"NewDeviceMetadata": {"DeviceKey": "k", "DeviceGroupKey": "g"}}})),
     ];
     for (status, body) in cases {
         let mut sign_in = SignIn::user_srp(client(false), TYPED, Password::from(PASSWORD)).expect("valid");
         let _ = sign_in.start(&mut rand::rng()).expect("starts");
         let result = receive(&mut sign_in, (status, body.clone()));
         assert!(matches!(result, Err(Error::Protocol { .. })), "{}: {result:?}", String::from_utf8_lossy(&body));
+        assert_eq!(result.map(drop).map_err(|e| e.origin()), Err(Origin::Server));
     }
     // A PASSWORD_VERIFIER with a malformed parameter names it.
     let mut sign_in = SignIn::user_srp(client(false), TYPED, Password::from(PASSWORD)).expect("valid");
@@ -637,46 +657,53 @@ fn responses_that_do_not_fit_are_protocol_errors() {
     // An unknown challenge carries its name and parameters.
     let mut sign_in = SignIn::user_srp(client(false), TYPED, Password::from(PASSWORD)).expect("valid");
     let _ = sign_in.start(&mut rand::rng()).expect("starts");
-    let result = receive(&mut sign_in, challenge("BRAND_NEW_CHALLENGE", "s", json!({"hint": "x"})));
-    let Err(Error::UnknownChallenge { name, parameters }) = result else { panic!("{result:?}") };
-    assert_eq!((name.as_str(), parameters["hint"].as_str()), ("BRAND_NEW_CHALLENGE", "x"));
+    let result = receive(&mut sign_in, challenge("BRAND_NEW_CHALLENGE", "s", json!({"hint": "a-secret-value"})));
+    assert!(!format!("{result:?}").contains("a-secret-value"), "parameter values may be secret");
+    let Err(Error::UnknownChallenge { name, parameter_names }) = result else { panic!("{result:?}") };
+    assert_eq!((name.as_str(), parameter_names), ("BRAND_NEW_CHALLENGE", vec!["hint".to_owned()]));
 }
 
 #[test]
 fn driving_out_of_order_is_refused() {
     let mut sign_in = SignIn::user_srp(client(false), TYPED, Password::from(PASSWORD)).expect("valid");
     assert!(matches!(receive(&mut sign_in, tokens(None)), Err(Error::OutOfOrder)));
-    assert!(matches!(sign_in.proceed(now()), Err(Error::OutOfOrder)));
     let _ = sign_in.start(&mut rand::rng()).expect("starts");
     assert!(matches!(sign_in.start(&mut rand::rng()), Err(Error::OutOfOrder)));
     assert!(matches!(sign_in.answer(Answer::Code("1".into()), &mut rand::rng()), Err(Error::OutOfOrder)));
     assert_eq!(
         SignIn::user_srp(client(false), &"u".repeat(129), Password::from("p")).map(drop),
-        Err(Error::InvalidParameter { name: "USERNAME", defect: cognito_srp_auth::Defect::TooLong })
+        Err(Error::InvalidInput { name: "USERNAME", defect: cognito_srp_auth::Defect::TooLong })
     );
 }
 
 #[test]
-fn a_failed_confirm_device_still_hands_out_the_tokens() {
-    let mut sign_in = SignIn::user_password(client(false), TYPED, Password::from(PASSWORD)).expect("valid");
+fn a_refused_confirm_device_still_hands_out_the_tokens_and_forgets_the_device() {
+    let store = Arc::new(MemoryDeviceStore::new());
+    let mut sign_in = SignIn::user_password(client(false), TYPED, Password::from(PASSWORD))
+        .expect("valid")
+        .with_device_store(store.clone());
     let _ = sign_in.start(&mut rand::rng()).expect("starts");
-    let Step::StoreDevice(_) = receive(&mut sign_in, tokens(Some(("k", "g")))).expect("device") else {
-        panic!("expected StoreDevice")
-    };
-    let _ = send(sign_in.proceed(now()).expect("confirm"));
+    let confirm = send(receive(&mut sign_in, tokens(Some(("k", "g")))).expect("device"));
+    assert_eq!(confirm.operation(), Operation::ConfirmDevice);
+    assert_eq!(store.len(), 1, "stored before ConfirmDevice");
     let Step::Done(done) =
         receive(&mut sign_in, service_error("InvalidParameterException", "bad verifier")).expect("done")
     else {
         panic!("expected Done")
     };
-    assert_eq!(done.tokens().access_token.as_deref(), Some("access.jwt"));
-    let confirmation = done.new_device().expect("device").confirmation().clone();
-    assert_eq!(confirmation.map_err(|e| e.kind().clone()), Err(ServiceErrorKind::InvalidParameter));
+    assert_eq!(done.tokens().access_token().expose_secret(), "access.jwt");
+    let DeviceOutcome::NotConfirmed { why: NotConfirmed::Refused(refusal) } =
+        done.new_device().expect("device").outcome().clone()
+    else {
+        panic!("{:?}", done.new_device())
+    };
+    assert_eq!(refusal.kind(), &ServiceErrorKind::InvalidParameter);
+    assert!(store.is_empty(), "a refused device is forgotten again");
 }
 
 #[test]
 fn the_update_device_status_request() {
-    let request = cognito_srp_auth::flow::update_device_status("access.jwt", "k", true);
+    let request = cognito_srp_auth::flow::update_device_status(&AccessToken::from("access.jwt"), "k", true);
     assert_eq!(request.target(), "AWSCognitoIdentityProviderService.UpdateDeviceStatus");
     assert_eq!(
         request.body(),
@@ -748,12 +775,15 @@ mod no_panic {
             raw in prop::collection::vec(any::<u8>(), 0..64),
         ) {
             let (device, _) = remembered_device();
-            let mut sign_in = SignIn::user_srp(client(true), TYPED, Password::from(PASSWORD)).expect("valid").with_device(device);
+            let mut sign_in = SignIn::user_srp(client(true), TYPED, Password::from(PASSWORD))
+                .expect("valid")
+                .with_device(device)
+                .with_device_store(Arc::new(MemoryDeviceStore::new()));
             let _ = sign_in.start(&mut rand::rng());
             for body in bodies {
                 let _ = receive(&mut sign_in, (status, body.to_string().into_bytes()));
                 let _ = sign_in.answer(Answer::Code("1".into()), &mut rand::rng());
-                let _ = sign_in.proceed(now());
+                let _ = sign_in.answer(Answer::RememberDevice(true), &mut rand::rng());
             }
             let _ = receive(&mut sign_in, (status, raw));
         }
@@ -766,17 +796,17 @@ fn a_paused_sign_in_resumes_from_json() {
     let (device, _) = remembered_device();
     let mut sign_in =
         SignIn::user_srp(client(true), TYPED, Password::from(PASSWORD)).expect("valid").with_device(device);
-    assert_eq!(sign_in.pause().map(drop), Err(Error::OutOfOrder), "nothing to pause before a prompt");
+    assert_eq!(sign_in.pause(now()).map(drop), Err(Error::OutOfOrder), "nothing to pause before a prompt");
     let _ = through_password_verifier(&mut sign_in, &round);
-    assert_eq!(sign_in.pause().map(drop), Err(Error::OutOfOrder), "a request in flight holds SRP secrets");
+    assert_eq!(sign_in.pause(now()).map(drop), Err(Error::OutOfOrder), "a request in flight holds SRP secrets");
     let _ =
         prompt(receive(&mut sign_in, challenge("SMS_MFA", "s2", json!({"USERNAME": POOL_USERNAME}))).expect("prompt"));
 
-    let saved = serde_json::to_string(&sign_in.pause().expect("paused")).expect("serializes");
+    let saved = serde_json::to_string(&sign_in.pause(now()).expect("paused")).expect("serializes");
     drop(sign_in);
     let paused: cognito_srp_auth::flow::PausedSignIn = serde_json::from_str(&saved).expect("deserializes");
     assert!(!format!("{paused:?}").contains("s2"), "Debug hides the session");
-    let mut resumed = SignIn::resume(client(true), paused);
+    let mut resumed = SignIn::resume(client(true), paused, now()).expect("resumes");
     let answer = resumed.answer(Answer::Code("777777".into()), &mut rand::rng()).expect("answer");
     let body = answer.body();
     assert_eq!(body["Session"], "s2");
@@ -793,8 +823,7 @@ fn a_spent_session_after_the_device_retry_starts_a_fresh_srp_round() {
     let _ = through_password_verifier(&mut sign_in, &round);
     let step =
         receive(&mut sign_in, service_error("ResourceNotFoundException", "Device does not exist.")).expect("handled");
-    assert!(matches!(step, Step::ForgetDevice));
-    let _ = send(sign_in.proceed(now()).expect("retry"));
+    let _ = send(step);
     let step = receive(
         &mut sign_in,
         service_error("NotAuthorizedException", "Invalid session for the user, session can only be used once."),
@@ -813,7 +842,8 @@ fn without_a_challenge_the_pool_username_comes_from_the_access_token() {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json!({"username": POOL_USERNAME}).to_string());
     let token = format!("eyJhbGciOiJIUzI1NiJ9.{payload}.c2ln");
     let Step::Done(done) =
-        receive(&mut sign_in, ok(json!({"AuthenticationResult": {"AccessToken": token}}))).expect("done")
+        receive(&mut sign_in, ok(json!({"AuthenticationResult": {"AccessToken": token, "IdToken": "id"}})))
+            .expect("done")
     else {
         panic!("expected Done")
     };

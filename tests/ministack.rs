@@ -11,10 +11,10 @@
 
 use std::collections::HashMap;
 
-use cognito_srp_auth::flow::{self, Answer, AppClient, Interaction, Prompt, SignIn, SignedIn};
+use cognito_srp_auth::flow::{self, Answer, AppClient, Interaction, Prompt, ServiceError, SignIn, SignedIn};
 use cognito_srp_auth::http::HttpTransport;
 use cognito_srp_auth::server::totp;
-use cognito_srp_auth::{ClientSecret, DeviceCredentials, Error, Password, Timestamp, UserPoolId};
+use cognito_srp_auth::{Cancelled, ClientSecret, Error, Password, Timestamp, UserPoolId};
 use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -134,7 +134,7 @@ impl Pool {
 
     fn sign_in(&self, sign_in: SignIn, person: &mut Person) -> Result<SignedIn, Error> {
         let transport = HttpTransport::with_endpoint(self.endpoint.clone());
-        flow::drive(sign_in, |request| transport.send(request), person, Timestamp::now, &mut rand::rng())
+        flow::drive(sign_in, |request| transport.send(request), person, Timestamp::now)
     }
 }
 
@@ -151,24 +151,21 @@ struct Person {
 }
 
 impl Interaction for Person {
-    fn answer(&mut self, prompt: &Prompt) -> Result<Answer, Error> {
+    async fn answer(&mut self, prompt: &Prompt, _refused: Option<&ServiceError>) -> Result<Answer, Cancelled> {
         self.prompts.push(format!("{prompt:?}"));
+        let unscripted = || Cancelled::new("an unscripted prompt");
         match prompt {
             Prompt::NewPasswordRequired { .. } => Ok(Answer::NewPassword {
-                password: Password::from(self.new_password.clone().ok_or(Error::OutOfOrder)?),
+                password: Password::from(self.new_password.clone().ok_or_else(unscripted)?),
                 attributes: HashMap::new(),
             }),
             Prompt::SoftwareTokenMfa => {
-                let secret = self.authenticator.as_deref().ok_or(Error::OutOfOrder)?;
-                Ok(Answer::Code(totp(secret, Timestamp::now()).ok_or(Error::OutOfOrder)?))
+                let secret = self.authenticator.as_deref().ok_or_else(unscripted)?;
+                Ok(Answer::Code(totp(secret, Timestamp::now()).ok_or_else(unscripted)?))
             }
-            _ => Err(Error::OutOfOrder),
+            _ => Err(unscripted()),
         }
     }
-
-    fn store_device(&mut self, _username: &str, _device: DeviceCredentials) {}
-
-    fn forget_device(&mut self, _username: &str) {}
 }
 
 #[test]
@@ -179,13 +176,16 @@ fn user_srp_auth_with_and_without_a_client_secret() {
         pool.user("alice", "Correct-Horse-1", true);
         let sign_in = SignIn::user_srp(pool.client(), "alice", Password::from("Correct-Horse-1")).expect("valid");
         let done = pool.sign_in(sign_in, &mut Person::default()).expect("signed in");
-        assert!(done.tokens().access_token.is_some() && done.tokens().refresh_token.is_some(), "secret: {secret}");
+        assert!(
+            done.tokens().access_token().expose_secret().contains('.') && done.tokens().refresh_token().is_some(),
+            "secret: {secret}"
+        );
 
         // REFRESH_TOKEN_AUTH with the refresh token.
-        let refresh = done.tokens().refresh_token.clone().expect("refresh token");
+        let refresh = done.tokens().refresh_token().cloned().expect("refresh token");
         let sign_in = SignIn::refresh(pool.client(), done.username(), &refresh).expect("valid");
         let refreshed = pool.sign_in(sign_in, &mut Person::default()).expect("refreshed");
-        assert!(refreshed.tokens().access_token.is_some());
+        assert!(refreshed.tokens().access_token().expose_secret().contains('.'));
     }
 }
 
@@ -208,7 +208,7 @@ fn a_temporary_password_asks_for_a_new_one() {
     let mut person = Person { new_password: Some("Permanent-Pass-2".into()), ..Person::default() };
     let sign_in = SignIn::user_srp(pool.client(), "carol", Password::from("Temporary-Pass-1")).expect("valid");
     let done = pool.sign_in(sign_in, &mut person).expect("signed in");
-    assert!(done.tokens().access_token.is_some());
+    assert!(done.tokens().access_token().expose_secret().contains('.'));
     assert!(person.prompts.iter().any(|p| p.starts_with("NewPasswordRequired")), "{:?}", person.prompts);
     let sign_in = SignIn::user_srp(pool.client(), "carol", Password::from("Permanent-Pass-2")).expect("valid");
     assert!(pool.sign_in(sign_in, &mut Person::default()).is_ok(), "the new password works");
@@ -244,7 +244,7 @@ fn software_token_mfa_with_a_computed_totp() {
     pool.user("dave", "Correct-Horse-1", true);
     let sign_in = SignIn::user_srp(pool.client(), "dave", Password::from("Correct-Horse-1")).expect("valid");
     let done = pool.sign_in(sign_in, &mut Person::default()).expect("signed in");
-    let access = done.tokens().access_token.clone().expect("access token");
+    let access = done.tokens().access_token().expose_secret().to_owned();
 
     // Enrol an authenticator for the user.
     let secret = public(&endpoint, "AssociateSoftwareToken", json!({"AccessToken": access}));
@@ -263,7 +263,7 @@ fn software_token_mfa_with_a_computed_totp() {
     let mut person = Person { authenticator: Some(secret), ..Person::default() };
     let sign_in = SignIn::user_srp(pool.client(), "dave", Password::from("Correct-Horse-1")).expect("valid");
     let done = pool.sign_in(sign_in, &mut person).expect("signed in with TOTP");
-    assert!(done.tokens().access_token.is_some());
+    assert!(done.tokens().access_token().expose_secret().contains('.'));
     assert_eq!(person.prompts, vec!["SoftwareTokenMfa".to_owned()]);
 }
 
@@ -273,7 +273,14 @@ fn user_password_auth_too() {
     let pool = Pool::new(&endpoint, true);
     pool.user("erin", "Correct-Horse-1", true);
     let sign_in = SignIn::user_password(pool.client(), "erin", Password::from("Correct-Horse-1")).expect("valid");
-    assert!(pool.sign_in(sign_in, &mut Person::default()).expect("signed in").tokens().id_token.is_some());
+    assert!(
+        pool.sign_in(sign_in, &mut Person::default())
+            .expect("signed in")
+            .tokens()
+            .id_token()
+            .expose_secret()
+            .contains('.')
+    );
 }
 
 /// The command line's `sign-in`, password on standard input.
@@ -335,11 +342,11 @@ fn the_aws_sdk_client_signs_in_against_the_emulator() {
             .build();
         let client = sdk::Client::from_conf(config);
         let sign_in = SignIn::user_srp(pool.client(), "gina", Password::from("Correct-Horse-1")).expect("valid");
-        let done = aws_sdk::drive(&client, sign_in, &mut Person::default(), Timestamp::now, &mut rand::rng()).await;
-        assert!(done.expect("signed in").tokens().access_token.is_some());
+        let done = aws_sdk::drive(&client, sign_in, &mut Person::default(), Timestamp::now).await;
+        assert!(done.expect("signed in").tokens().access_token().expose_secret().contains('.'));
 
         let sign_in = SignIn::user_srp(pool.client(), "gina", Password::from("Wrong-Horse-1")).expect("valid");
-        let refused = aws_sdk::drive(&client, sign_in, &mut Person::default(), Timestamp::now, &mut rand::rng()).await;
+        let refused = aws_sdk::drive(&client, sign_in, &mut Person::default(), Timestamp::now).await;
         let Err(Error::Service(service)) = refused else { panic!("expected a service error, got {refused:?}") };
         assert_eq!(service.kind().name(), "NotAuthorizedException");
     });

@@ -6,7 +6,12 @@
 
 use std::collections::HashMap;
 
-use cognito_srp_auth::flow::{Answer, AppClient, MfaType, Prompt, Request, Selection, SignIn, SignedIn, Step};
+use std::sync::Arc;
+
+use cognito_srp_auth::flow::{
+    Answer, AppClient, DeviceOutcome, DeviceStore, MemoryDeviceStore, MfaType, PoolUser, Prompt, Request, Selection,
+    SignIn, SignedIn, Step,
+};
 use cognito_srp_auth::server::{CustomChallenge, MfaConfiguration, NewAppClient, PoolSettings, Service, totp};
 use cognito_srp_auth::{DeviceCredentials, Password, Timestamp, UserPoolId};
 use proptest::prelude::*;
@@ -86,34 +91,36 @@ impl Pair {
         sign_in.receive(status, &body, at(self.now), &mut rand::rng()).unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// Drives a sign-in to its end, answering TOTP and storing new devices.
-    fn drive(&mut self, mut sign_in: SignIn, devices: &mut HashMap<String, DeviceCredentials>) -> SignedIn {
+    /// Drives a sign-in to its end, answering TOTP, with `devices` (pool
+    /// usernames to devices) as its device store.
+    fn drive(&mut self, sign_in: SignIn, devices: &mut HashMap<String, DeviceCredentials>) -> SignedIn {
+        let store = Arc::new(MemoryDeviceStore::new());
+        let pool = self.pool.clone();
+        let user = |name: &str| PoolUser::new(pool.clone(), name);
+        for (name, device) in devices.iter() {
+            store.save(&user(name), device).expect("saved");
+        }
+        let mut sign_in = sign_in.with_device_store(store.clone());
         let mut request = sign_in.start(&mut rand::rng()).expect("starts");
         loop {
             let response = self.exchange(&request);
-            let mut step = self.receive(&mut sign_in, response);
-            loop {
-                match step {
-                    Step::Send(next) => {
-                        request = next;
-                        break;
-                    }
-                    Step::Prompt(prompt) => {
-                        let answer = self.answer(&prompt);
-                        request = sign_in.answer(answer, &mut rand::rng()).expect("answer");
-                        break;
-                    }
-                    Step::StoreDevice(device) => {
-                        devices.insert(sign_in.username().to_owned(), device);
-                        step = sign_in.proceed(at(self.now)).expect("proceeds");
-                    }
-                    Step::ForgetDevice => {
-                        devices.remove(sign_in.username());
-                        step = sign_in.proceed(at(self.now)).expect("proceeds");
-                    }
-                    Step::Done(done) => return done,
-                    _ => panic!("unknown step"),
+            match self.receive(&mut sign_in, response) {
+                Step::Send(next) => request = next,
+                Step::Prompt(prompt) => {
+                    let answer = self.answer(&prompt);
+                    request = sign_in.answer(answer, &mut rand::rng()).expect("answer");
                 }
+                Step::Done(done) => {
+                    let names: Vec<String> = devices.keys().cloned().chain([done.username().to_owned()]).collect();
+                    for name in names {
+                        match store.load(&user(&name)).expect("loads") {
+                            Some(device) => devices.insert(name, device),
+                            None => devices.remove(&name),
+                        };
+                    }
+                    return done;
+                }
+                _ => panic!("unknown step"),
             }
         }
     }
@@ -162,36 +169,32 @@ fn the_whole_main_job_mfa_device_and_refresh() {
     let mut devices = HashMap::new();
     let first = pair.drive(pair.sign_in("alice@example.com", PASSWORD), &mut devices);
     assert_eq!(first.username(), "alice", "the alias resolves to the pool username");
-    assert_eq!(first.new_device().map(|d| d.confirmation().clone()), Some(Ok(false)));
+    assert_eq!(first.new_device().map(|d| d.outcome().clone()), Some(DeviceOutcome::Remembered));
     let device = devices.get("alice").cloned().expect("stored before ConfirmDevice");
 
     // A remembered device: device SRP instead of the TOTP prompt (no authenticator needed).
     pair.authenticator = None;
     let second = pair.drive(pair.sign_in("alice@example.com", PASSWORD).with_device(device.clone()), &mut devices);
     assert!(second.new_device().is_none(), "no new device for a known one");
-    let claims = pair
-        .service
-        .verify_token(second.tokens().access_token.as_deref().expect("token"), at(pair.now))
-        .expect("verifies");
+    let claims =
+        pair.service.verify_token(second.tokens().access_token().expose_secret(), at(pair.now)).expect("verifies");
     assert_eq!(
         (claims["username"].as_str(), claims["device_key"].as_str()),
         (Some("alice"), Some(device.device_key()))
     );
 
-    let refresh = second.tokens().refresh_token.clone().expect("refresh token");
+    let refresh = second.tokens().refresh_token().cloned().expect("refresh token");
     let refreshed =
         pair.drive(SignIn::refresh(pair.client(), "alice", &refresh).expect("valid").with_device(device), &mut devices);
-    assert!(
-        pair.service.verify_token(refreshed.tokens().id_token.as_deref().expect("id token"), at(pair.now)).is_some()
-    );
-    assert!(refreshed.tokens().refresh_token.is_none());
+    assert!(pair.service.verify_token(refreshed.tokens().id_token().expose_secret(), at(pair.now)).is_some());
+    assert!(refreshed.tokens().refresh_token().is_none());
 }
 
 #[test]
 fn a_public_client_signs_in_without_secret_hash() {
     let mut pair = Pair::new(PoolSettings::default(), false);
     let done = pair.drive(pair.sign_in("alice", PASSWORD), &mut HashMap::new());
-    assert!(done.tokens().access_token.is_some());
+    assert!(done.tokens().access_token().expose_secret().contains('.'));
     assert!(done.new_device().is_none(), "the pool does not track devices");
 }
 
@@ -342,7 +345,7 @@ fn a_wrong_totp_code_is_refused_and_may_be_retried() {
     let code = totp(pair.authenticator.as_deref().expect("TOTP"), at(pair.now)).expect("Base32");
     let right = sign_in.answer(Answer::Code(code), &mut rand::rng()).expect("answer again");
     let response = pair.exchange(&right);
-    assert!(matches!(pair.receive(&mut sign_in, response), Step::StoreDevice(_)));
+    assert!(matches!(pair.receive(&mut sign_in, response), Step::Done(_)));
 }
 
 trait UnwrapPrompt {
@@ -409,7 +412,13 @@ fn a_temporary_password_asks_for_a_new_one() {
     let response = pair.exchange(&request);
     assert!(matches!(pair.receive(&mut sign_in, response), Step::Done(_)));
     // The new password works; the temporary one no longer does.
-    assert!(pair.drive(pair.sign_in("bob", "Permanent-5678"), &mut HashMap::new()).tokens().access_token.is_some());
+    assert!(
+        pair.drive(pair.sign_in("bob", "Permanent-5678"), &mut HashMap::new())
+            .tokens()
+            .access_token()
+            .expose_secret()
+            .contains('.')
+    );
     let answer = pair.password_verifier_answer(&mut pair.sign_in("bob", "Temp-1234"));
     assert_eq!(error_of(pair.exchange(&answer)), incorrect());
 }
@@ -436,7 +445,13 @@ fn required_mfa_sets_up_an_authenticator() {
     assert!(matches!(pair.receive(&mut sign_in, response), Step::Done(_)));
     // From now on the authenticator is asked for.
     pair.authenticator = Some(secret_code.expose_secret().to_owned());
-    assert!(pair.drive(pair.sign_in("alice", PASSWORD), &mut HashMap::new()).tokens().access_token.is_some());
+    assert!(
+        pair.drive(pair.sign_in("alice", PASSWORD), &mut HashMap::new())
+            .tokens()
+            .access_token()
+            .expose_secret()
+            .contains('.')
+    );
 }
 
 #[test]
@@ -571,10 +586,16 @@ fn select_mfa_type_then_an_email_code() {
     };
     assert_eq!(options, vec!["SOFTWARE_TOKEN_MFA".to_owned(), "EMAIL_OTP".to_owned()]);
     let done = pair.drive(pair.sign_in("alice", PASSWORD), &mut HashMap::new());
-    assert!(done.tokens().access_token.is_some());
+    assert!(done.tokens().access_token().expose_secret().contains('.'));
     // And the authenticator when chosen.
     pair.mfa_choice = MfaType::SoftwareToken;
-    assert!(pair.drive(pair.sign_in("alice", PASSWORD), &mut HashMap::new()).tokens().access_token.is_some());
+    assert!(
+        pair.drive(pair.sign_in("alice", PASSWORD), &mut HashMap::new())
+            .tokens()
+            .access_token()
+            .expose_secret()
+            .contains('.')
+    );
 }
 
 #[test]
@@ -590,7 +611,7 @@ fn custom_auth_after_srp_asks_the_hook_s_challenge() {
         SignIn::custom_auth_with_srp(pair.client(), "alice", Password::from(PASSWORD)).expect("valid"),
         &mut HashMap::new(),
     );
-    assert!(done.tokens().access_token.is_some());
+    assert!(done.tokens().access_token().expose_secret().contains('.'));
 
     // The prompt carries the hook's parameters; a wrong answer fails.
     let mut sign_in = SignIn::custom_auth_with_srp(pair.client(), "alice", Password::from(PASSWORD)).expect("valid");

@@ -25,8 +25,12 @@ mod common;
 
 use std::collections::HashMap;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use cognito_srp_auth::flow::{Answer, AppClient, MfaType, Prompt, Request, Selection, SignIn, SignedIn, Step};
+use cognito_srp_auth::flow::{
+    Answer, AppClient, DeviceStore as _, MemoryDeviceStore, MfaType, PoolUser, Prompt, Request, Selection, SignIn,
+    SignedIn, Step,
+};
 use cognito_srp_auth::server::{MfaConfiguration, NewAppClient, PoolSettings, Service, totp};
 use cognito_srp_auth::{
     ClientSecret, DeviceCredentials, DevicePasswordVerifierChallenge, Password, PasswordVerifierChallenge,
@@ -401,7 +405,8 @@ struct Pool {
     pool: UserPoolId,
     app: NewAppClient,
     authenticator: Option<String>,
-    devices: HashMap<String, DeviceCredentials>,
+    /// The caller's device store (the crate's in-memory one).
+    devices: Arc<MemoryDeviceStore>,
     /// Every response body, kept (unrecorded) to learn tokens and sessions.
     transcript: Vec<Vec<u8>>,
 }
@@ -430,8 +435,29 @@ impl Pool {
             if let Some(seed) = &authenticator {
                 flow.plant("TOTP seed", seed.as_bytes());
             }
-            Pool { service, pool, app, authenticator, devices: HashMap::new(), transcript: Vec::with_capacity(64) }
+            Pool {
+                service,
+                pool,
+                app,
+                authenticator,
+                devices: Arc::new(MemoryDeviceStore::new()),
+                transcript: Vec::with_capacity(64),
+            }
         })
+    }
+
+    /// A sign-in of this pool's app client, with the device store.
+    fn sign_in(
+        &self,
+        flow: &mut Flow,
+        start: impl FnOnce(AppClient) -> Result<SignIn, cognito_srp_auth::Error>,
+    ) -> SignIn {
+        let client = self.client(flow);
+        start(client).expect("valid").with_device_store(self.devices.clone())
+    }
+
+    fn alice(&self) -> PoolUser {
+        PoolUser::new(self.pool.clone(), "alice")
     }
 
     fn client(&self, flow: &mut Flow) -> AppClient {
@@ -446,35 +472,17 @@ impl Pool {
         loop {
             let target = request.target();
             let (status, index) = self.exchange_to(flow, request, &target);
-            let mut step =
-                sign_in.receive(status, &self.transcript[index], at(NOW), rng).unwrap_or_else(|e| panic!("{e}"));
-            loop {
-                match step {
-                    Step::Send(next) => {
-                        request = next;
-                        break;
-                    }
-                    Step::Prompt(prompt) => {
-                        let answer = self.answer(flow, &prompt);
-                        drop(prompt);
-                        request = sign_in.answer(answer, rng).expect("answer");
-                        break;
-                    }
-                    Step::StoreDevice(device) => {
-                        flow.off(|flow| {
-                            flow.plant("device password", device.device_password().expose_secret().as_bytes())
-                        });
-                        self.devices.insert(sign_in.username().to_owned(), device);
-                        step = sign_in.proceed(at(NOW)).expect("proceeds");
-                    }
-                    Step::ForgetDevice => {
-                        self.devices.remove(sign_in.username());
-                        step = sign_in.proceed(at(NOW)).expect("proceeds");
-                    }
-                    Step::Done(done) => return done,
-                    _ => panic!("unknown step"),
+            let step = sign_in.receive(status, &self.transcript[index], at(NOW), rng).unwrap_or_else(|e| panic!("{e}"));
+            request = match step {
+                Step::Send(next) => next,
+                Step::Prompt(prompt) => {
+                    let answer = self.answer(flow, &prompt);
+                    drop(prompt);
+                    sign_in.answer(answer, rng).expect("answer")
                 }
-            }
+                Step::Done(done) => return done,
+                _ => panic!("unknown step"),
+            };
         }
     }
 
@@ -541,9 +549,14 @@ impl Pool {
                 }
             }
         });
+        flow.off(|flow| {
+            if let Some(device) = self.devices.load(&self.alice()).expect("loads") {
+                flow.plant("device password", device.device_password().expose_secret().as_bytes());
+            }
+        });
         drop(done);
         drop(rng);
-        let devices = core::mem::take(&mut self.devices);
+        let devices = core::mem::replace(&mut self.devices, Arc::new(MemoryDeviceStore::new()));
         drop(devices);
         flow.off(|_| {
             for response in &mut self.transcript {
@@ -562,8 +575,7 @@ fn user_srp(flow: &mut Flow, devices: bool) {
     };
     let mut pool = Pool::new(flow, settings, !devices, true);
     let mut rng = LoggingRng::new(flow);
-    let client = pool.client(flow);
-    let mut sign_in = SignIn::user_srp(client, "alice", Password::from(PASSWORD)).expect("valid");
+    let mut sign_in = pool.sign_in(flow, |c| SignIn::user_srp(c, "alice", Password::from(PASSWORD)));
     let request = sign_in.start(&mut rng).expect("starts");
     let done = pool.drive(flow, &mut sign_in, request, &mut rng);
     drop(sign_in);
@@ -575,25 +587,20 @@ fn device_srp_and_refresh(flow: &mut Flow) {
     let mut rng = LoggingRng::new(flow);
     // The first sign-in remembers the device, unrecorded: the flow measured is the second.
     let first = flow.off(|flow| {
-        let client = pool.client(flow);
-        let mut sign_in = SignIn::user_srp(client, "alice", Password::from(PASSWORD)).expect("valid");
+        let mut sign_in = pool.sign_in(flow, |c| SignIn::user_srp(c, "alice", Password::from(PASSWORD)));
         let request = sign_in.start(&mut rand::rng()).expect("starts");
         let mut unlogged = LoggingRng::new(flow);
-        pool.drive(flow, &mut sign_in, request, &mut unlogged)
+        let done = pool.drive(flow, &mut sign_in, request, &mut unlogged);
+        assert!(pool.devices.load(&pool.alice()).expect("loads").is_some(), "the first sign-in stored the device");
+        done
     });
-    let device = flow.off(|_| {
-        drop(first);
-        pool.devices.get("alice").cloned().expect("stored")
-    });
-    let client = pool.client(flow);
-    let mut sign_in = SignIn::user_srp(client, "alice", Password::from(PASSWORD)).expect("valid").with_device(device);
+    flow.off(|_| drop(first));
+    let mut sign_in = pool.sign_in(flow, |c| SignIn::user_srp(c, "alice", Password::from(PASSWORD)));
     let request = sign_in.start(&mut rng).expect("starts");
     let second = pool.drive(flow, &mut sign_in, request, &mut rng);
     drop(sign_in);
-    let refresh_token = second.tokens().refresh_token.clone().expect("refresh token");
-    let device = pool.devices.get("alice").cloned().expect("stored");
-    let client = pool.client(flow);
-    let mut refresh = SignIn::refresh(client, "alice", &refresh_token).expect("valid").with_device(device);
+    let refresh_token = second.tokens().refresh_token().cloned().expect("refresh token");
+    let mut refresh = pool.sign_in(flow, |c| SignIn::refresh(c, "alice", &refresh_token));
     drop(refresh_token);
     let request = refresh.start(&mut rng).expect("starts");
     let refreshed = pool.drive(flow, &mut refresh, request, &mut rng);
@@ -605,8 +612,7 @@ fn device_srp_and_refresh(flow: &mut Flow) {
 fn user_password(flow: &mut Flow) {
     let mut pool = Pool::new(flow, PoolSettings::default(), false, true);
     let mut rng = LoggingRng::new(flow);
-    let client = pool.client(flow);
-    let mut sign_in = SignIn::user_password(client, "alice", Password::from(PASSWORD)).expect("valid");
+    let mut sign_in = pool.sign_in(flow, |c| SignIn::user_password(c, "alice", Password::from(PASSWORD)));
     let request = sign_in.start(&mut rng).expect("starts");
     let done = pool.drive(flow, &mut sign_in, request, &mut rng);
     drop(sign_in);
@@ -616,10 +622,9 @@ fn user_password(flow: &mut Flow) {
 fn user_auth(flow: &mut Flow, srp: bool) {
     let mut pool = Pool::new(flow, PoolSettings::default(), false, true);
     let mut rng = LoggingRng::new(flow);
-    let client = pool.client(flow);
     let password = Password::from(PASSWORD);
     let selection = if srp { Selection::PasswordSrp(password) } else { Selection::Password(password) };
-    let mut sign_in = SignIn::user_auth(client, "alice", Some(selection)).expect("valid");
+    let mut sign_in = pool.sign_in(flow, |c| SignIn::user_auth(c, "alice", Some(selection)));
     let request = sign_in.start(&mut rng).expect("starts");
     let done = pool.drive(flow, &mut sign_in, request, &mut rng);
     drop(sign_in);
@@ -629,8 +634,7 @@ fn user_auth(flow: &mut Flow, srp: bool) {
 fn new_password_required(flow: &mut Flow) {
     let mut pool = Pool::new(flow, PoolSettings::default(), false, false);
     let mut rng = LoggingRng::new(flow);
-    let client = pool.client(flow);
-    let mut sign_in = SignIn::user_srp(client, "alice", Password::from(PASSWORD)).expect("valid");
+    let mut sign_in = pool.sign_in(flow, |c| SignIn::user_srp(c, "alice", Password::from(PASSWORD)));
     let request = sign_in.start(&mut rng).expect("starts");
     let done = pool.drive(flow, &mut sign_in, request, &mut rng);
     drop(sign_in);
@@ -640,8 +644,7 @@ fn new_password_required(flow: &mut Flow) {
 fn mfa_setup(flow: &mut Flow) {
     let mut pool = Pool::new(flow, PoolSettings::default().with_mfa(MfaConfiguration::Required), false, true);
     let mut rng = LoggingRng::new(flow);
-    let client = pool.client(flow);
-    let mut sign_in = SignIn::user_srp(client, "alice", Password::from(PASSWORD)).expect("valid");
+    let mut sign_in = pool.sign_in(flow, |c| SignIn::user_srp(c, "alice", Password::from(PASSWORD)));
     let request = sign_in.start(&mut rng).expect("starts");
     let done = pool.drive(flow, &mut sign_in, request, &mut rng);
     drop(sign_in);
@@ -651,8 +654,7 @@ fn mfa_setup(flow: &mut Flow) {
 fn pause_resume(flow: &mut Flow) {
     let mut pool = Pool::new(flow, PoolSettings::default().with_mfa(MfaConfiguration::Optional), true, true);
     let mut rng = LoggingRng::new(flow);
-    let client = pool.client(flow);
-    let mut sign_in = SignIn::user_srp(client, "alice", Password::from(PASSWORD)).expect("valid");
+    let mut sign_in = pool.sign_in(flow, |c| SignIn::user_srp(c, "alice", Password::from(PASSWORD)));
     let mut request = sign_in.start(&mut rng).expect("starts");
     // Up to the SOFTWARE_TOKEN_MFA prompt.
     let prompt = loop {
@@ -665,12 +667,12 @@ fn pause_resume(flow: &mut Flow) {
         }
     };
     assert_eq!(prompt, Prompt::SoftwareTokenMfa);
-    let mut stored = serde_json::to_vec(&sign_in.pause().expect("paused")).expect("serialises");
+    let mut stored = serde_json::to_vec(&sign_in.pause(at(NOW)).expect("paused")).expect("serialises");
     drop(sign_in);
     let paused = serde_json::from_slice(&stored).expect("deserialises");
     stored.zeroize();
     let client = pool.client(flow);
-    let mut sign_in = SignIn::resume(client, paused);
+    let mut sign_in = SignIn::resume(client, paused, at(NOW)).expect("resumes").with_device_store(pool.devices.clone());
     let answer = pool.answer(flow, &prompt);
     let request = sign_in.answer(answer, &mut rng).expect("answer");
     let done = pool.drive(flow, &mut sign_in, request, &mut rng);

@@ -8,11 +8,16 @@
 
 use std::collections::HashMap;
 
-use cognito_srp_auth::flow::{Answer, AppClient, PausedSignIn, Prompt, Request, Selection, SignIn, Step};
+use std::sync::Arc;
+
+use cognito_srp_auth::flow::{
+    Answer, AppClient, DeviceStore, JsonFileDeviceStore, MemoryDeviceStore, PausedSignIn, PoolUser, Prompt, Request,
+    Selection, SignIn, Step,
+};
 use cognito_srp_auth::server::{NewAppClient, PoolSettings, Service, totp};
 use cognito_srp_auth::{
     DeviceCredentials, DevicePasswordVerifierChallenge, Password, PasswordVerifierChallenge, PrivateExponentSize,
-    SecretHash, SrpEphemeral, Timestamp, UserPoolId, hazmat,
+    RefreshToken, SecretHash, SrpEphemeral, Timestamp, UserPoolId, hazmat,
 };
 use rand_core::{TryCryptoRng, TryRng};
 use serde_json::Value;
@@ -149,17 +154,18 @@ pub fn timestamp(data: &[u8]) {
     }
 }
 
-/// What a caller stores: the CLI's device file (username → credentials) and
-/// a paused sign-in, read back and resumed.
+/// What a caller stores: the CLI's device file (`JsonFileDeviceStore`),
+/// device credentials, and a paused sign-in, read back and resumed.
 pub fn stored_values(data: &[u8]) {
+    device_file(data);
     if let Ok(devices) = serde_json::from_slice::<HashMap<String, DeviceCredentials>>(data) {
         let again = serde_json::to_vec(&devices).unwrap_or_else(|e| panic!("{e}"));
         let back: HashMap<String, DeviceCredentials> = serde_json::from_slice(&again).unwrap_or_else(|e| panic!("{e}"));
-        assert!(back == devices, "the device file round-trips");
+        assert!(back == devices, "device credentials round-trip");
     }
     if let Ok(paused) = serde_json::from_slice::<PausedSignIn>(data) {
         let pool = UserPoolId::parse("eu-west-1_Fuzz").unwrap_or_else(|_| unreachable!("valid"));
-        let mut sign_in = SignIn::resume(AppClient::new(pool, "client"), paused);
+        let Ok(mut sign_in) = SignIn::resume(AppClient::new(pool, "client"), paused, now()) else { return };
         let mut rng = FixedRng::new(1);
         for answer in [Answer::Code("123456".into()), Answer::SetUpSoftwareToken, Answer::Custom("x".into())] {
             if let Ok(request) = sign_in.answer(answer, &mut rng) {
@@ -169,6 +175,44 @@ pub fn stored_values(data: &[u8]) {
             }
         }
     }
+}
+
+/// The device file as the CLI keeps it: the input is the file (mode 0600).
+/// A file the store refuses must stay byte for byte as it was when a save is
+/// tried; a file it reads must take a save and give the device back.
+fn device_file(data: &[u8]) {
+    let dir = std::env::temp_dir().join(format!("cognito-srp-fuzz-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join("devices.json");
+    if write_owner_only(&path, data).is_err() {
+        return;
+    }
+    let store = JsonFileDeviceStore::new(&path);
+    let pool = UserPoolId::parse("eu-west-1_Fuzz").unwrap_or_else(|_| unreachable!("valid"));
+    let user = PoolUser::new(pool, "alice");
+    let device = DeviceCredentials::new("eu-west-1_d", "g", "device-password".into());
+    match store.load(&user) {
+        Ok(_) => {
+            assert!(store.save(&user, &device).is_ok(), "a readable store takes a save");
+            let back = store.load(&user).unwrap_or_else(|e| panic!("{e}"));
+            assert!(back == Some(device), "the saved device comes back");
+        }
+        Err(_) => {
+            assert!(store.save(&user, &device).is_err(), "a refused file is not written over");
+            assert_eq!(std::fs::read(&path).ok().as_deref(), Some(data), "a refused file is left as it was");
+        }
+    }
+    let _ = std::fs::remove_file(&path);
+}
+
+fn write_owner_only(path: &std::path::Path, data: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let _ = std::fs::remove_file(path);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(data)
 }
 
 // ------------------------------------------------------------- the server
@@ -319,7 +363,8 @@ pub fn sign_in_responses(data: &[u8]) {
     let mut server = LiveServer::new();
     let client = AppClient::new(server.pool.clone(), server.app.client_id.clone())
         .with_client_secret(server.app.client_secret.clone().unwrap_or_else(|| unreachable!("secret")));
-    let refresh = server.values.iter().find(|(n, _)| *n == "@R").map(|(_, v)| v.clone()).unwrap_or_default();
+    let refresh =
+        RefreshToken::new(server.values.iter().find(|(n, _)| *n == "@R").map(|(_, v)| v.clone()).unwrap_or_default());
     let password = || Password::from(PASSWORD);
     let sign_in = match flow % 5 {
         0 => SignIn::user_srp(client, "alice", password()),
@@ -328,7 +373,10 @@ pub fn sign_in_responses(data: &[u8]) {
         3 => SignIn::user_auth(client, "bob", Some(Selection::Password(password()))),
         _ => SignIn::refresh(client, "bob", &refresh),
     };
-    let Ok(mut sign_in) = sign_in else { return };
+    let Ok(sign_in) = sign_in else { return };
+    // The device bob's USER_PASSWORD_AUTH made, so refresh and DEVICE_SRP_AUTH have one.
+    let store = Arc::new(MemoryDeviceStore::new());
+    let mut sign_in = sign_in.with_device_store(store);
     let mut rng = FixedRng::new(7);
     let Ok(mut request) = sign_in.start(&mut rng) else { return };
     let status = [200, 400, 500, 200, 403][usize::from(*status) % 5];
@@ -363,16 +411,13 @@ fn exchange_once(server: &mut LiveServer, request: &Request) -> (u16, Vec<u8>) {
 
 /// Follows the machine's steps until it wants a request sent; answers
 /// prompts a script knows, and stops at the end or anything else.
-fn next_request(sign_in: &mut SignIn, mut step: Step, server: &LiveServer, rng: &mut FixedRng) -> Option<Request> {
-    loop {
-        match step {
-            Step::Send(request) => return Some(request),
-            Step::Prompt(Prompt::SoftwareTokenMfa) => {
-                let code = server.values.iter().find(|(n, _)| *n == "@T").map(|(_, v)| v.clone())?;
-                return sign_in.answer(Answer::Code(code), rng).ok();
-            }
-            Step::StoreDevice(_) | Step::ForgetDevice => step = sign_in.proceed(now()).ok()?,
-            _ => return None,
+fn next_request(sign_in: &mut SignIn, step: Step, server: &LiveServer, rng: &mut FixedRng) -> Option<Request> {
+    match step {
+        Step::Send(request) => Some(request),
+        Step::Prompt(Prompt::SoftwareTokenMfa) => {
+            let code = server.values.iter().find(|(n, _)| *n == "@T").map(|(_, v)| v.clone())?;
+            sign_in.answer(Answer::Code(code), rng).ok()
         }
+        _ => None,
     }
 }

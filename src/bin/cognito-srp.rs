@@ -6,14 +6,15 @@
 
 use std::collections::HashMap;
 use std::io::{self, BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use cognito_srp_auth::flow::{self, Answer, AppClient, Interaction, Prompt, SignIn};
+use cognito_srp_auth::flow::{self, Answer, AppClient, Interaction, JsonFileDeviceStore, Prompt, ServiceError, SignIn};
 use cognito_srp_auth::http::HttpTransport;
 use cognito_srp_auth::{
-    ClientSecret, DeviceCredentials, Error, Password, PrivateExponentSize, SecretHash, Timestamp, UserPoolId,
+    Cancelled, ClientSecret, DeviceCredentials, Error, Password, PrivateExponentSize, SecretHash, Timestamp, UserPoolId,
 };
 
 #[derive(Parser)]
@@ -87,8 +88,8 @@ impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         match error {
             Error::Service(service) => Failure::Refused(service.to_string()),
-            Error::Transport { reason } => Failure::Network(reason),
-            Error::MissingParameter { .. } | Error::InvalidParameter { .. } => Failure::Input(error.to_string()),
+            Error::Transport(transport) => Failure::Network(transport.to_string()),
+            Error::InvalidInput { .. } => Failure::Input(error.to_string()),
             other => Failure::Other(other.to_string()),
         }
     }
@@ -145,23 +146,29 @@ fn run(command: Command) -> Result<(), Failure> {
                 client = client.with_client_secret(ClientSecret::from(secret));
             }
             let transport = endpoint.map_or_else(|| HttpTransport::for_user_pool(&pool), HttpTransport::with_endpoint);
-            let mut person = Person { stdin, device_file: device_file.clone() };
+            let mut person = Person { stdin };
             let password = person.secret("Password: ")?;
             let mut sign_in = SignIn::user_srp(client, &username, Password::from(password))?;
-            if let Some(device) = device_file.as_deref().and_then(|path| load_devices(path).remove(&username)) {
-                eprintln!("signing in as remembered device {}", device.device_key());
-                sign_in = sign_in.with_device(device);
+            if let Some(path) = &device_file {
+                sign_in = sign_in.with_device_store(Arc::new(JsonFileDeviceStore::new(path)));
             }
             let send = |request: &flow::Request| {
+                if request.body().get("ChallengeName").and_then(|v| v.as_str()) == Some("DEVICE_SRP_AUTH") {
+                    eprintln!("signing in as the remembered device");
+                }
                 eprintln!("-> {}", request.operation().name());
                 transport.send(request)
             };
-            let signed_in = flow::drive(sign_in, send, &mut person, Timestamp::now, &mut rand::rng())?;
+            let signed_in = flow::drive(sign_in, send, &mut person, Timestamp::now)?;
             eprintln!("signed in as {}", signed_in.username());
+            if let Some(device) = signed_in.new_device() {
+                eprintln!("new device {}: {:?}", device.device_key(), device.outcome());
+            }
             let tokens = signed_in.tokens();
             let json = serde_json::json!({
-                "AccessToken": tokens.access_token, "IdToken": tokens.id_token, "RefreshToken": tokens.refresh_token,
-                "ExpiresIn": tokens.expires_in, "TokenType": tokens.token_type,
+                "AccessToken": tokens.access_token().expose_secret(), "IdToken": tokens.id_token().expose_secret(),
+                "RefreshToken": tokens.refresh_token().map(|t| t.expose_secret()),
+                "ExpiresAt": tokens.expires_at().map(|t| t.unix_seconds()), "TokenType": "Bearer",
             });
             println!("{json:#}");
         }
@@ -172,7 +179,6 @@ fn run(command: Command) -> Result<(), Failure> {
 /// The person at the terminal (or the lines on standard input).
 struct Person {
     stdin: bool,
-    device_file: Option<PathBuf>,
 }
 
 impl Person {
@@ -203,8 +209,11 @@ fn read_line(input: &mut impl BufRead) -> Result<String, String> {
 }
 
 impl Interaction for Person {
-    fn answer(&mut self, prompt: &Prompt) -> Result<Answer, Error> {
-        let ask = |p: &str| self.secret(p).map_err(|_| Error::OutOfOrder);
+    async fn answer(&mut self, prompt: &Prompt, refused: Option<&ServiceError>) -> Result<Answer, Cancelled> {
+        if let Some(refusal) = refused {
+            eprintln!("refused: {refusal}");
+        }
+        let ask = |p: &str| self.secret(p).map_err(|_| Cancelled::new("no answer on standard input"));
         Ok(match prompt {
             Prompt::SoftwareTokenMfa => Answer::Code(ask("Authenticator code: ")?),
             Prompt::SmsMfa { destination } | Prompt::SmsOtp { destination } => {
@@ -218,49 +227,9 @@ impl Interaction for Person {
             }
             Prompt::CustomChallenge { parameters } => {
                 eprintln!("custom challenge: {parameters:?}");
-                Answer::Custom(self.line("Answer: ").map_err(|_| Error::OutOfOrder)?)
+                Answer::Custom(self.line("Answer: ").map_err(|_| Cancelled::new("no answer on standard input"))?)
             }
-            _ => return Err(Error::Protocol { reason: "a prompt the command line does not answer" }),
+            _ => return Err(Cancelled::new("a prompt the command line does not answer")),
         })
     }
-
-    fn store_device(&mut self, username: &str, device: DeviceCredentials) {
-        let Some(path) = &self.device_file else { return };
-        let mut devices = load_devices(path);
-        devices.insert(username.to_owned(), device);
-        match save_devices(path, &devices) {
-            Ok(()) => eprintln!("device remembered in {}", path.display()),
-            Err(e) => eprintln!("could not save the device to {}: {e}", path.display()),
-        }
-    }
-
-    fn forget_device(&mut self, username: &str) {
-        let Some(path) = &self.device_file else { return };
-        let mut devices = load_devices(path);
-        devices.remove(username);
-        let _ = save_devices(path, &devices);
-    }
-}
-
-fn load_devices(path: &Path) -> HashMap<String, DeviceCredentials> {
-    std::fs::read(path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
-}
-
-/// Writes the device store, readable by its owner only.
-fn save_devices(path: &Path, devices: &HashMap<String, DeviceCredentials>) -> io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    #[cfg(unix)]
-    {
-        // An existing file keeps its mode on open: narrow it too.
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    file.write_all(&serde_json::to_vec_pretty(devices).map_err(io::Error::other)?)
 }

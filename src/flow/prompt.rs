@@ -1,5 +1,6 @@
 //! What a sign-in asks of the person signing in, and what they answer.
 
+use core::fmt;
 use std::collections::HashMap;
 
 use crate::secret::{Password, SecretCode};
@@ -70,6 +71,42 @@ pub enum Prompt {
         /// `CREDENTIAL_REQUEST_OPTIONS`: JSON for the platform's passkey API.
         credential_request_options: String,
     },
+    /// MFA set-up resumed from a [`PausedSignIn`](super::PausedSignIn) that
+    /// was written without the TOTP seed: the user loaded it into the
+    /// authenticator before the pause. Answer with [`Answer::Code`], the
+    /// authenticator's current code.
+    SoftwareTokenSetupCode,
+    /// The user is signed in and ConfirmDevice answered
+    /// `UserConfirmationNecessary`: the pool lets the user choose whether
+    /// to remember this device. Answer with [`Answer::RememberDevice`]; the
+    /// machine sends UpdateDeviceStatus. The tokens are already in hand:
+    /// declining to answer still ends the sign-in with them.
+    RememberDevice {
+        /// The new device's key.
+        device_key: String,
+    },
+}
+
+impl Prompt {
+    /// The challenge this prompt answers; `None` for prompts outside a
+    /// challenge (RememberDevice comes after the tokens).
+    pub(crate) fn challenge_name(&self) -> Option<&'static str> {
+        Some(match self {
+            Prompt::SmsMfa { .. } => "SMS_MFA",
+            Prompt::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA",
+            Prompt::EmailOtp { .. } => "EMAIL_OTP",
+            Prompt::SmsOtp { .. } => "SMS_OTP",
+            Prompt::SelectMfaType { .. } => "SELECT_MFA_TYPE",
+            Prompt::MfaSetup { .. } | Prompt::SoftwareTokenSecret { .. } | Prompt::SoftwareTokenSetupCode => {
+                "MFA_SETUP"
+            }
+            Prompt::NewPasswordRequired { .. } => "NEW_PASSWORD_REQUIRED",
+            Prompt::CustomChallenge { .. } => "CUSTOM_CHALLENGE",
+            Prompt::SelectChallenge { .. } => "SELECT_CHALLENGE",
+            Prompt::WebAuthn { .. } => "WEB_AUTHN",
+            Prompt::RememberDevice { .. } => return None,
+        })
+    }
 }
 
 /// The second factors `SELECT_MFA_TYPE` offers.
@@ -112,7 +149,10 @@ pub enum Selection {
 }
 
 /// An answer to a [`Prompt`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Debug` hides codes, passwords, custom answers, passkey assertions,
+/// addresses and attribute values: it shows which answer, not what it says.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Answer {
     /// A one-time code (SMS, email, authenticator).
@@ -139,4 +179,32 @@ pub enum Answer {
     Select(Selection),
     /// At `WEB_AUTHN`: the passkey assertion JSON the platform produced.
     WebAuthnCredential(String),
+    /// At [`Prompt::RememberDevice`]: `true` marks the device remembered
+    /// (later sign-ins skip MFA), `false` not remembered.
+    RememberDevice(bool),
+}
+
+impl fmt::Debug for Answer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const HIDDEN: &str = "<redacted>";
+        match self {
+            Answer::Code(_) => f.debug_tuple("Code").field(&format_args!("{HIDDEN}")).finish(),
+            Answer::MfaType(mfa) => f.debug_tuple("MfaType").field(mfa).finish(),
+            Answer::SetUpSoftwareToken => f.write_str("SetUpSoftwareToken"),
+            Answer::SetUpEmailMfa { .. } => {
+                f.debug_struct("SetUpEmailMfa").field("email", &format_args!("{HIDDEN}")).finish()
+            }
+            Answer::NewPassword { password, attributes } => f
+                .debug_struct("NewPassword")
+                .field("password", password)
+                .field("attributes", &attributes.keys().collect::<Vec<_>>())
+                .finish(),
+            Answer::Custom(_) => f.debug_tuple("Custom").field(&format_args!("{HIDDEN}")).finish(),
+            Answer::Select(selection) => f.debug_tuple("Select").field(selection).finish(),
+            Answer::WebAuthnCredential(_) => {
+                f.debug_tuple("WebAuthnCredential").field(&format_args!("{HIDDEN}")).finish()
+            }
+            Answer::RememberDevice(remembered) => f.debug_tuple("RememberDevice").field(remembered).finish(),
+        }
+    }
 }

@@ -99,6 +99,9 @@ pub struct PoolSettings {
     pub mfa: MfaConfiguration,
     /// Users may sign in with their `email` attribute.
     pub email_alias: bool,
+    /// Usernames and aliases match whatever their case (Cognito's
+    /// `UsernameConfiguration.CaseSensitive = false`, the console's default).
+    pub case_insensitive_usernames: bool,
 }
 
 impl PoolSettings {
@@ -109,12 +112,19 @@ impl PoolSettings {
             always_remember_devices: true,
             mfa: MfaConfiguration::Optional,
             email_alias: true,
+            case_insensitive_usernames: false,
         }
     }
 
     /// These settings with another MFA configuration.
     pub fn with_mfa(mut self, mfa: MfaConfiguration) -> Self {
         self.mfa = mfa;
+        self
+    }
+
+    /// These settings with usernames and aliases matched whatever their case.
+    pub fn with_case_insensitive_usernames(mut self, case_insensitive: bool) -> Self {
+        self.case_insensitive_usernames = case_insensitive;
         self
     }
 
@@ -1117,7 +1127,19 @@ impl Service {
 impl Pool {
     /// The pool username for what was typed: the username, or an alias.
     fn resolve(&self, typed: &str) -> Option<String> {
-        if self.users.contains_key(typed) { Some(typed.to_owned()) } else { self.aliases.get(typed).cloned() }
+        if self.users.contains_key(typed) {
+            return Some(typed.to_owned());
+        }
+        if let Some(username) = self.aliases.get(typed) {
+            return Some(username.clone());
+        }
+        if !self.settings.case_insensitive_usernames {
+            return None;
+        }
+        let user = self.users.keys().find(|name| name.eq_ignore_ascii_case(typed)).cloned();
+        user.or_else(|| {
+            self.aliases.iter().find(|(alias, _)| alias.eq_ignore_ascii_case(typed)).map(|(_, u)| u.clone())
+        })
     }
 
     /// A salt and verifier for a user who does not exist, the same for the
