@@ -58,7 +58,6 @@ const KNOWN: &[(&str, &[&str], &str)] = &[
     ("id token", MACHINE, "known: AuthenticationResultType / bodies as String"),
     ("password", &["USER_PASSWORD_AUTH", "USER_AUTH PASSWORD"], "known: PASSWORD as String in the body"),
     ("new password", &["NEW_PASSWORD_REQUIRED"], "known: NEW_PASSWORD as String in the body"),
-    ("a", MACHINE, "known: Box<Outstanding> moved out, Box freed unwiped"),
 ];
 const MACHINE: &[&str] = &["*"];
 
