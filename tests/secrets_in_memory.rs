@@ -566,19 +566,30 @@ impl Pool {
     }
 }
 
+/// One sign-in of alice from start to tokens, with the password flows'
+/// secrets planted, then everything the caller held dropped.
+fn one_sign_in(
+    flow: &mut Flow,
+    settings: PoolSettings,
+    (totp_user, permanent): (bool, bool),
+    start: impl FnOnce(AppClient) -> Result<SignIn, cognito_srp_auth::Error>,
+) {
+    let mut pool = Pool::new(flow, settings, totp_user, permanent);
+    let mut rng = LoggingRng::new(flow);
+    let mut sign_in = pool.sign_in(flow, start);
+    let request = sign_in.start(&mut rng).expect("starts");
+    let done = pool.drive(flow, &mut sign_in, request, &mut rng);
+    drop(sign_in);
+    pool.finish(flow, done, rng);
+}
+
 fn user_srp(flow: &mut Flow, devices: bool) {
     let settings = if devices {
         PoolSettings::with_devices_and_optional_mfa()
     } else {
         PoolSettings::default().with_mfa(MfaConfiguration::Optional)
     };
-    let mut pool = Pool::new(flow, settings, !devices, true);
-    let mut rng = LoggingRng::new(flow);
-    let mut sign_in = pool.sign_in(flow, |c| SignIn::user_srp(c, "alice", Password::from(PASSWORD)));
-    let request = sign_in.start(&mut rng).expect("starts");
-    let done = pool.drive(flow, &mut sign_in, request, &mut rng);
-    drop(sign_in);
-    pool.finish(flow, done, rng);
+    one_sign_in(flow, settings, (!devices, true), |c| SignIn::user_srp(c, "alice", Password::from(PASSWORD)));
 }
 
 fn device_srp_and_refresh(flow: &mut Flow) {
@@ -609,45 +620,26 @@ fn device_srp_and_refresh(flow: &mut Flow) {
 }
 
 fn user_password(flow: &mut Flow) {
-    let mut pool = Pool::new(flow, PoolSettings::default(), false, true);
-    let mut rng = LoggingRng::new(flow);
-    let mut sign_in = pool.sign_in(flow, |c| SignIn::user_password(c, "alice", Password::from(PASSWORD)));
-    let request = sign_in.start(&mut rng).expect("starts");
-    let done = pool.drive(flow, &mut sign_in, request, &mut rng);
-    drop(sign_in);
-    pool.finish(flow, done, rng);
+    one_sign_in(flow, PoolSettings::default(), (false, true), |c| {
+        SignIn::user_password(c, "alice", Password::from(PASSWORD))
+    });
 }
 
 fn user_auth(flow: &mut Flow, srp: bool) {
-    let mut pool = Pool::new(flow, PoolSettings::default(), false, true);
-    let mut rng = LoggingRng::new(flow);
     let password = Password::from(PASSWORD);
     let selection = if srp { Selection::PasswordSrp(password) } else { Selection::Password(password) };
-    let mut sign_in = pool.sign_in(flow, |c| SignIn::user_auth(c, "alice", Some(selection)));
-    let request = sign_in.start(&mut rng).expect("starts");
-    let done = pool.drive(flow, &mut sign_in, request, &mut rng);
-    drop(sign_in);
-    pool.finish(flow, done, rng);
+    one_sign_in(flow, PoolSettings::default(), (false, true), |c| SignIn::user_auth(c, "alice", Some(selection)));
 }
 
 fn new_password_required(flow: &mut Flow) {
-    let mut pool = Pool::new(flow, PoolSettings::default(), false, false);
-    let mut rng = LoggingRng::new(flow);
-    let mut sign_in = pool.sign_in(flow, |c| SignIn::user_srp(c, "alice", Password::from(PASSWORD)));
-    let request = sign_in.start(&mut rng).expect("starts");
-    let done = pool.drive(flow, &mut sign_in, request, &mut rng);
-    drop(sign_in);
-    pool.finish(flow, done, rng);
+    one_sign_in(flow, PoolSettings::default(), (false, false), |c| {
+        SignIn::user_srp(c, "alice", Password::from(PASSWORD))
+    });
 }
 
 fn mfa_setup(flow: &mut Flow) {
-    let mut pool = Pool::new(flow, PoolSettings::default().with_mfa(MfaConfiguration::Required), false, true);
-    let mut rng = LoggingRng::new(flow);
-    let mut sign_in = pool.sign_in(flow, |c| SignIn::user_srp(c, "alice", Password::from(PASSWORD)));
-    let request = sign_in.start(&mut rng).expect("starts");
-    let done = pool.drive(flow, &mut sign_in, request, &mut rng);
-    drop(sign_in);
-    pool.finish(flow, done, rng);
+    let settings = PoolSettings::default().with_mfa(MfaConfiguration::Required);
+    one_sign_in(flow, settings, (false, true), |c| SignIn::user_srp(c, "alice", Password::from(PASSWORD)));
 }
 
 fn pause_resume(flow: &mut Flow) {
