@@ -46,8 +46,18 @@ pub fn x(salt: &str, prefix: &str, id: &str, password: &[u8]) -> Result<[u8; 32]
     Ok(*math::compute_x(&Salt::parse(salt)?, prefix, id, password))
 }
 
-/// `S = (B - k·g^x)^(a + u·x) mod N`, as 384 big-endian bytes.
+/// The longest private `a` [`s`] takes: 384 bytes, the size of N. A longer
+/// one buys nothing (exponents act modulo the group order), and the
+/// exponent `a + u·x` must keep room for its carry.
+pub const MAX_A_BYTES: usize = 384;
+
+/// `S = (B - k·g^x)^(a + u·x) mod N`, as 384 big-endian bytes, for a private
+/// `a` of at most [`MAX_A_BYTES`] bytes (longer: `InvalidParameter { name:
+/// "a", defect: TooLong }`, never a wrong S).
 pub fn s(a: &[u8], srp_b: &str, x: &[u8; 32], u: &[u8; 32]) -> Result<[u8; 384], Error> {
+    if a.len() > MAX_A_BYTES {
+        return Err(Error::invalid("a", Defect::TooLong));
+    }
     let a = Exponent::from_be_bytes(a).ok_or(Error::invalid("a", Defect::TooLong))?;
     let b = ServerPublicKey::parse(srp_b)?;
     Ok(math::compute_s(&a, &b, x, u).to_be_bytes())

@@ -1,15 +1,39 @@
 //! Newtypes for the secrets a caller hands in: zeroized on drop, redacted in
-//! `Debug`, and with no `Display`, so they cannot reach a log by accident.
+//! `Debug`, compared in constant time, and with no `Display`, so they cannot
+//! reach a log by accident.
 
 use core::fmt;
 
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+/// `PartialEq`/`Eq` through [`ConstantTimeEq`], so that `==` on a secret never
+/// stops at the first differing byte.
+macro_rules! eq_in_constant_time {
+    ($($name:ty),*) => {$(
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                bool::from(subtle::ConstantTimeEq::ct_eq(self, other))
+            }
+        }
+
+        impl Eq for $name {}
+    )*};
+}
+pub(crate) use eq_in_constant_time;
+
 macro_rules! secret_string {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+        #[derive(Clone, Zeroize, ZeroizeOnDrop)]
         pub struct $name(String);
+
+        impl subtle::ConstantTimeEq for $name {
+            fn ct_eq(&self, other: &Self) -> subtle::Choice {
+                subtle::ConstantTimeEq::ct_eq(self.0.as_bytes(), other.0.as_bytes())
+            }
+        }
+
+        $crate::secret::eq_in_constant_time!($name);
 
         impl $name {
             /// Wraps a secret. Moving a `String` in takes its buffer, with no copy left behind.
@@ -117,6 +141,8 @@ serde_as_text!(DevicePassword, SecretCode, ClientSecret);
 
 #[cfg(test)]
 mod tests {
+    use subtle::ConstantTimeEq;
+
     use super::*;
 
     #[test]
@@ -129,5 +155,16 @@ mod tests {
         );
         assert!(!shown.contains("hunter2"), "{shown}");
         assert_eq!(shown, "Password(<redacted>) ClientSecret(<redacted>) DevicePassword(<redacted>)");
+    }
+
+    #[test]
+    fn equality_is_by_value_through_constant_time_eq() {
+        let (a, b, c) = (Password::from("hunter2"), Password::from("hunter2"), Password::from("hunter3"));
+        assert!(bool::from(a.ct_eq(&b)) && a == b);
+        assert!(!bool::from(a.ct_eq(&c)) && a != c);
+        assert_ne!(Password::from("hunter2"), Password::from("hunter"), "a prefix is not equal");
+        assert_ne!(DevicePassword::from(""), DevicePassword::from("x"));
+        assert_eq!(ClientSecret::from("s"), ClientSecret::from("s"));
+        assert_ne!(SecretCode::from("JBSWY3DP"), SecretCode::from("JBSWY3DQ"));
     }
 }

@@ -4,9 +4,11 @@ use core::fmt;
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
+use subtle::{Choice, ConstantTimeEq};
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::encoding::encode_base64;
-use crate::secret::ClientSecret;
+use crate::secret::{ClientSecret, eq_in_constant_time};
 
 /// `SECRET_HASH = Base64(HMAC-SHA256(key = client secret, message = username || client id))`.
 ///
@@ -16,8 +18,9 @@ use crate::secret::ClientSecret;
 /// parameter Cognito returned, not the alias (email, phone) the user typed.
 ///
 /// It is redacted in `Debug`: with the client id it lets anyone pass the
-/// client-secret check for that user.
-#[derive(Clone, PartialEq, Eq)]
+/// client-secret check for that user. It is zeroized on drop and compared in
+/// constant time.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct SecretHash(String);
 
 impl SecretHash {
@@ -27,7 +30,8 @@ impl SecretHash {
         let mut mac = Hmac::<Sha256>::new_from_slice(client_secret.as_bytes()).unwrap_or_else(|_| unreachable!());
         mac.update(username.as_bytes());
         mac.update(client_id.as_bytes());
-        SecretHash(encode_base64(&mac.finalize().into_bytes()))
+        // The `CtOutput` wipes the raw MAC when it drops; only its Base64 text lives on.
+        SecretHash(encode_base64(mac.finalize().as_bytes()))
     }
 
     /// The Base64 text to send as `SECRET_HASH`.
@@ -35,6 +39,14 @@ impl SecretHash {
         &self.0
     }
 }
+
+impl ConstantTimeEq for SecretHash {
+    fn ct_eq(&self, other: &Self) -> Choice {
+        self.0.as_bytes().ct_eq(other.0.as_bytes())
+    }
+}
+
+eq_in_constant_time!(SecretHash);
 
 impl fmt::Debug for SecretHash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -258,10 +258,42 @@ fn tampered_claims_are_refused() {
     assert_eq!(tampered(|b, p| set(b, "TIMESTAMP", &at(p.now).to_string().to_lowercase())), incorrect());
     assert_eq!(tampered(|b, p| set(b, "TIMESTAMP", &at(p.now).to_string().replacen("Mon", "Tue", 1))), incorrect());
     assert_eq!(tampered(|b, p| set(b, "TIMESTAMP", &at(p.now - 3600).to_string())), incorrect());
-    assert_eq!(tampered(|b, _| set(b, "USERNAME", "mallory")).0, "NotAuthorizedException");
     let wrong_hash = tampered(|b, _| set(b, "SECRET_HASH", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
     assert_eq!(wrong_hash.0, "NotAuthorizedException");
     assert!(wrong_hash.1.starts_with("Unable to verify secret hash"), "{}", wrong_hash.1);
+}
+
+/// A valid proof for alice's session, sent with USERNAME = another user of
+/// the pool and *that* user's correct SECRET_HASH: only the server's
+/// USERNAME-against-session check can refuse it.
+#[test]
+fn a_username_that_is_not_the_session_s_user_is_refused_even_with_its_own_secret_hash() {
+    let mut pair = Pair::new(PoolSettings::default(), true);
+    pair.service
+        .admin_create_user(
+            &pair.pool,
+            "mallory",
+            HashMap::new(),
+            &Password::from("mallory's own"),
+            true,
+            &mut rand::rng(),
+        )
+        .expect("created");
+    let mut sign_in = pair.sign_in("alice", PASSWORD);
+    let answer = pair.password_verifier_answer(&mut sign_in);
+    let secret = pair.app.client_secret.clone().expect("secret");
+    let mallory_hash = cognito_srp_auth::SecretHash::new(&secret, "mallory", &pair.app.client_id);
+    let mut body = answer.body().clone();
+    set(&mut body, "USERNAME", "mallory");
+    set(&mut body, "SECRET_HASH", mallory_hash.as_str());
+    let (status, response) = pair.exchange_json(&answer.target(), &body);
+    let response: Value = serde_json::from_slice(&response).expect("JSON");
+    assert!(response.get("AuthenticationResult").is_none(), "tokens for a mismatched USERNAME: {response}");
+    assert_eq!((status, response["__type"].as_str()), (400, Some("NotAuthorizedException")), "{response}");
+    // The untouched answer is still the right proof (the session was not spent on a wrong user's tokens).
+    let mut fresh = pair.sign_in("alice", PASSWORD);
+    let answer = pair.password_verifier_answer(&mut fresh);
+    assert_eq!(pair.exchange(&answer).0, 200);
 }
 
 #[test]
@@ -646,12 +678,20 @@ fn required_mfa_can_set_up_email_codes() {
     assert!(matches!(pair.receive(&mut sign_in, response), Step::Done(_)));
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+#[path = "../fuzz/src/targets.rs"]
+#[allow(dead_code, reason = "only the live server of the fuzz targets is used here")]
+mod targets;
 
-    /// No request body, however malformed, makes the server panic.
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Requests built from the operations' own fields, aimed at a server with
+    /// live state (an SRP session waiting for PASSWORD_VERIFIER, an MFA
+    /// session, access and refresh tokens, a device key): every answer is 200
+    /// or a 400 with Cognito's `__type` and `message`, and a password-verifier
+    /// answer the request could not have signed never gets past it.
     #[test]
-    fn no_request_makes_the_server_panic(
+    fn requests_against_live_sessions_and_tokens_get_cognito_shaped_answers(
         operation in prop_oneof![
             Just("InitiateAuth"), Just("RespondToAuthChallenge"), Just("ConfirmDevice"),
             Just("UpdateDeviceStatus"), Just("AssociateSoftwareToken"), Just("VerifySoftwareToken"),
@@ -660,25 +700,67 @@ proptest! {
             Just("USER_SRP_AUTH".to_owned()), Just("USER_AUTH".to_owned()), Just("CUSTOM_AUTH".to_owned()),
             Just("USER_PASSWORD_AUTH".to_owned()), Just("REFRESH_TOKEN_AUTH".to_owned()), ".{0,8}",
         ],
-        keys in prop::collection::vec(prop_oneof![
-            Just("USERNAME"), Just("SRP_A"), Just("SECRET_HASH"), Just("PASSWORD"), Just("ANSWER"), Just("TIMESTAMP"),
-            Just("PASSWORD_CLAIM_SIGNATURE"), Just("DEVICE_KEY"), Just("PREFERRED_CHALLENGE"), Just("CHALLENGE_NAME"),
-        ], 0..6),
-        value in prop_oneof![Just("alice".to_owned()), Just("2".to_owned()), Just("SRP_A".to_owned()), Just("EMAIL_OTP".to_owned()), ".{0,12}"],
-        use_client in any::<bool>(),
-        raw in prop::collection::vec(any::<u8>(), 0..40),
+        challenge in prop_oneof![
+            Just("PASSWORD_VERIFIER"), Just("DEVICE_SRP_AUTH"), Just("DEVICE_PASSWORD_VERIFIER"),
+            Just("SOFTWARE_TOKEN_MFA"), Just("NEW_PASSWORD_REQUIRED"), Just("MFA_SETUP"), Just("SELECT_CHALLENGE"),
+        ],
+        fields in prop::collection::vec((
+            prop_oneof![
+                Just("USERNAME"), Just("SRP_A"), Just("SECRET_HASH"), Just("PASSWORD"), Just("ANSWER"),
+                Just("TIMESTAMP"), Just("PASSWORD_CLAIM_SIGNATURE"), Just("PASSWORD_CLAIM_SECRET_BLOCK"),
+                Just("DEVICE_KEY"), Just("REFRESH_TOKEN"), Just("SOFTWARE_TOKEN_MFA_CODE"), Just("NEW_PASSWORD"),
+                Just("PREFERRED_CHALLENGE"), Just("CHALLENGE_NAME"),
+            ],
+            prop_oneof![
+                Just("alice".to_owned()), Just("bob".to_owned()), Just("2".to_owned()),
+                Just("@Ha".to_owned()), Just("@Hb".to_owned()), Just("@P".to_owned()), Just("@B".to_owned()),
+                Just("@W".to_owned()), Just("@D".to_owned()), Just("@R".to_owned()), Just("@T".to_owned()),
+                Just("PASSWORD_SRP".to_owned()), Just("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".to_owned()), ".{0,12}",
+            ],
+        ), 0..8),
+        session in prop_oneof![Just("@S"), Just("@M"), Just("nope")],
+        token in prop_oneof![Just("@A"), Just("@R"), Just("x.y.z")],
+        client in prop_oneof![Just("@C"), Just("unknown")],
+        device in prop_oneof![Just("@D"), Just("eu-west-1_0000")],
+        code in prop_oneof![Just("@T".to_owned()), Just("000000".to_owned()), "[0-9]{0,7}"],
     ) {
-        let mut pair = Pair::new(PoolSettings::with_devices_and_optional_mfa(), false);
-        let parameters: serde_json::Map<String, Value> = keys.iter().map(|k| ((*k).to_owned(), json!(value))).collect();
-        let client_id = if use_client { pair.app.client_id.clone() } else { value.clone() };
-        let target = format!("AWSCognitoIdentityProviderService.{operation}");
+        let mut server = targets::LiveServer::new();
+        let parameters: serde_json::Map<String, Value> = fields.into_iter().map(|(k, v)| (k.to_owned(), json!(v))).collect();
         let body = json!({
-            "AuthFlow": flow, "ClientId": client_id, "AuthParameters": parameters, "ChallengeResponses": parameters,
-            "ChallengeName": value, "Session": value, "AccessToken": value, "DeviceKey": value, "UserCode": value,
-            "DeviceSecretVerifierConfig": {"PasswordVerifier": value, "Salt": value}, "DeviceRememberedStatus": value,
+            "AuthFlow": flow, "ClientId": client, "AuthParameters": parameters, "ChallengeResponses": parameters,
+            "ChallengeName": challenge, "Session": session, "AccessToken": token, "DeviceKey": device,
+            "UserCode": code, "DeviceName": "d", "DeviceRememberedStatus": "remembered",
+            "DeviceSecretVerifierConfig": {"PasswordVerifier": "AAEC", "Salt": "AAEC"},
         });
-        let (status, _) = pair.exchange_json(&target, &body);
-        prop_assert!(status == 200 || status == 400);
-        let _ = pair.service.handle(&target, &raw, at(pair.now), &mut rand::rng());
+        let body = server.substitute(&body.to_string());
+        server.check(operation, body.as_bytes());
+    }
+
+    /// The live SRP session answered with every field right but a proof the
+    /// client could not have made (random signature bytes, or the right shape
+    /// with an edited secret block or timestamp): refused, never tokens.
+    #[test]
+    fn a_password_verifier_answer_without_the_proof_never_signs_in(
+        signature in prop::collection::vec(any::<u8>(), 32),
+        edit in 0usize..3,
+        device in any::<bool>(),
+    ) {
+        let mut server = targets::LiveServer::new();
+        let mut responses = json!({
+            "USERNAME": "alice", "SECRET_HASH": "@Ha", "PASSWORD_CLAIM_SECRET_BLOCK": "@B",
+            "TIMESTAMP": "@W", "PASSWORD_CLAIM_SIGNATURE": base64_encode(&signature),
+        });
+        match edit {
+            1 => responses["PASSWORD_CLAIM_SECRET_BLOCK"] = json!("AAAA"),
+            2 => responses["TIMESTAMP"] = json!("Tue Nov 25 15:06:41 UTC 2025"),
+            _ => {}
+        }
+        if device {
+            responses["DEVICE_KEY"] = json!("@D");
+        }
+        let body = json!({"ChallengeName": "PASSWORD_VERIFIER", "ClientId": "@C", "Session": "@S", "ChallengeResponses": responses});
+        let body = server.substitute(&body.to_string());
+        let (status, response) = server.check("RespondToAuthChallenge", body.as_bytes());
+        prop_assert_eq!(status, 400, "{}", response);
     }
 }

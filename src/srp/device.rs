@@ -4,12 +4,13 @@
 use core::fmt;
 
 use rand_core::CryptoRng;
+use subtle::{Choice, ConstantTimeEq};
 use zeroize::Zeroizing;
 
 use super::math::{Salt, compute_x, exponent_256};
 use crate::encoding::{encode_base64, pad_hex};
 use crate::modpow::pow_g;
-use crate::secret::DevicePassword;
+use crate::secret::{DevicePassword, eq_in_constant_time};
 
 /// What a client must store to sign in again as a remembered device:
 /// Cognito's `DeviceKey` and `DeviceGroupKey` (from `NewDeviceMetadata`) and
@@ -18,7 +19,8 @@ use crate::secret::DevicePassword;
 /// Store it per pool username (the challenge's `USERNAME`, not the alias
 /// typed), or every sign-in looks like a new device. With the `serde`
 /// feature it serializes with the device password in clear: protect the store.
-#[derive(Clone, PartialEq, Eq)]
+/// `==` compares in constant time.
+#[derive(Clone)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeviceCredentials {
@@ -66,9 +68,12 @@ impl DeviceCredentials {
             &credentials.device_key,
             credentials.device_password.as_bytes(),
         );
-        let verifier = pow_g(&exponent_256(&x));
+        // v = g^x is password-equivalent: only its Base64 text, for the caller
+        // to send, outlives this function.
+        let verifier = Zeroizing::new(pow_g(&exponent_256(&x)));
+        let verifier_bytes = Zeroizing::new(verifier.to_be_bytes());
         let config = DeviceSecretVerifierConfig {
-            password_verifier: encode_base64(&pad_hex(&verifier.to_be_bytes())),
+            password_verifier: encode_base64(&Zeroizing::new(pad_hex(verifier_bytes.as_slice()))),
             salt: encode_base64(salt.as_bytes()),
         };
         (credentials, config)
@@ -89,6 +94,16 @@ impl DeviceCredentials {
         &self.device_password
     }
 }
+
+impl ConstantTimeEq for DeviceCredentials {
+    fn ct_eq(&self, other: &Self) -> Choice {
+        self.device_key.as_bytes().ct_eq(other.device_key.as_bytes())
+            & self.device_group_key.as_bytes().ct_eq(other.device_group_key.as_bytes())
+            & self.device_password.ct_eq(&other.device_password)
+    }
+}
+
+eq_in_constant_time!(DeviceCredentials);
 
 impl fmt::Debug for DeviceCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -2,7 +2,6 @@
 //! [`crate::group`]. `PROTOCOL.md`'s notation: `H` is SHA-256, `||` byte
 //! concatenation, and integers enter hashes as their `padHex` bytes.
 
-use hkdf::Hkdf;
 use hmac::{Hmac, KeyInit, Mac};
 use num_bigint::{BigInt, BigUint, Sign};
 use num_traits::Zero;
@@ -109,17 +108,25 @@ pub(crate) fn compute_u(a: &Residue, b: &Residue) -> [u8; 32] {
 /// `x = H(padHex(salt) || H(prefix || id || ":" || password))`, with
 /// `prefix, id` = `poolName, USER_ID_FOR_SRP` for a user and
 /// `DeviceGroupKey, DeviceKey` for a device.
+///
+/// The inner hash is password-equivalent and x is the password verifier's
+/// exponent: both are written straight into wiped buffers (no unwiped
+/// `finalize()` temporary), and the hash states that absorbed the password
+/// wipe themselves (sha2's `zeroize` feature).
 pub(crate) fn compute_x(salt: &Salt, prefix: &str, id: &str, password: &[u8]) -> Zeroizing<[u8; 32]> {
     let mut inner = Sha256::new();
     inner.update(prefix.as_bytes());
     inner.update(id.as_bytes());
     inner.update(b":");
     inner.update(password);
-    let inner = Zeroizing::new(<[u8; 32]>::from(inner.finalize()));
+    let mut inner_hash = Zeroizing::new([0u8; 32]);
+    inner.finalize_into((&mut *inner_hash).into());
     let mut outer = Sha256::new();
     outer.update(salt.as_bytes());
-    outer.update(inner.as_slice());
-    Zeroizing::new(outer.finalize().into())
+    outer.update(inner_hash.as_slice());
+    let mut x = Zeroizing::new([0u8; 32]);
+    outer.finalize_into((&mut *x).into());
+    x
 }
 
 /// The multiplier k as a residue.
@@ -128,9 +135,14 @@ pub(crate) fn k() -> Residue {
 }
 
 /// `S = (B - k·g^x)^(a + u·x) mod N`, the non-negative residue.
+///
+/// g^x and k·g^x are the password verifier and a multiple of it (either lets
+/// anyone guess the password offline), `B - k·g^x` is the server's `g^b`:
+/// each is held in a wiped residue, never as a bare temporary.
 pub(crate) fn compute_s(a: &Exponent, b: &ServerPublicKey, x: &[u8; 32], u: &[u8; 32]) -> Zeroizing<Residue> {
     let g_x = Zeroizing::new(pow_g(&exponent_256(x)));
-    let base = Zeroizing::new(b.residue().sub(&k().mul(&g_x)));
+    let k_g_x = Zeroizing::new(k().mul(&g_x));
+    let base = Zeroizing::new(b.residue().sub(&k_g_x));
     Zeroizing::new(pow(&base, &a.add_product(u, x)))
 }
 
@@ -141,22 +153,41 @@ pub(crate) fn exponent_256(bytes: &[u8; 32]) -> Exponent {
 
 /// The 16-byte key: HKDF-SHA256 with IKM = padHex(S), salt = padHex(u),
 /// info = "Caldera Derived Key".
+///
+/// Written out as RFC 5869's two HMACs (extract: `PRK = HMAC(salt, IKM)`;
+/// expand, one block: `T(1) = HMAC(PRK, info || 0x01)`, truncated) because
+/// the `hkdf` crate leaves the PRK and the full `T(1)` in unwiped arrays.
+/// Here both stay in `CtOutput`s, which wipe themselves on drop (digest's
+/// `zeroize` feature), as do the HMAC states; S's bytes sit in wiped buffers.
+/// The known-answer vectors and `tests/properties.rs` (against the `hkdf`
+/// crate) pin the result.
 pub(crate) fn derive_key(s: &Residue, u: &[u8; 32]) -> Zeroizing<[u8; 16]> {
-    let ikm = Zeroizing::new(pad_hex(&s.to_be_bytes()));
-    let hkdf = Hkdf::<Sha256>::new(Some(&pad_hex(u)), &ikm);
+    let s_bytes = Zeroizing::new(s.to_be_bytes());
+    let ikm = Zeroizing::new(pad_hex(s_bytes.as_slice()));
+    let mut extract = hmac_sha256(&pad_hex(u));
+    extract.update(&ikm);
+    let prk = extract.finalize();
+    let mut expand = hmac_sha256(prk.as_bytes());
+    expand.update(DERIVED_KEY_INFO);
+    expand.update(&[1]);
+    let block = expand.finalize();
     let mut key = Zeroizing::new([0u8; 16]);
-    hkdf.expand(DERIVED_KEY_INFO, key.as_mut_slice()).unwrap_or_else(|_| unreachable!("16 bytes is one HKDF block"));
+    key.copy_from_slice(&block.as_bytes()[..16]);
     key
+}
+
+fn hmac_sha256(key: &[u8]) -> Hmac<Sha256> {
+    Hmac::<Sha256>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key"))
 }
 
 /// `PASSWORD_CLAIM_SIGNATURE = Base64(HMAC-SHA256(key, prefix || id || SECRET_BLOCK bytes || TIMESTAMP))`.
 pub(crate) fn sign(key: &[u8; 16], prefix: &str, id: &str, secret_block: &[u8], timestamp: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key"));
+    let mut mac = hmac_sha256(key);
     mac.update(prefix.as_bytes());
     mac.update(id.as_bytes());
     mac.update(secret_block);
     mac.update(timestamp.as_bytes());
-    encode_base64(&mac.finalize().into_bytes())
+    encode_base64(mac.finalize().as_bytes())
 }
 
 #[cfg(test)]

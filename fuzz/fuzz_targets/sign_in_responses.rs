@@ -1,0 +1,3 @@
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cognito_srp_auth_fuzz::targets::sign_in_responses(data));
