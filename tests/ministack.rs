@@ -324,7 +324,7 @@ fn the_command_line_signs_in_against_the_emulator() {
     let output = run("Correct-Horse-1");
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let tokens: Value = serde_json::from_slice(&output.stdout).expect("tokens as JSON");
-    assert!(tokens["AccessToken"].as_str().is_some());
+    assert!(tokens["AuthenticationResult"]["AccessToken"].as_str().is_some(), "{tokens}");
     assert_eq!(run("Wrong-Horse-1").status.code(), Some(3), "refused");
 }
 
