@@ -57,6 +57,7 @@ mod password_sign_in {
 
 /// The README's async sign-in inside a spawned task: compiled (its `post`
 /// is the caller's HTTP client, so it is not run).
+#[cfg(feature = "json")]
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod spawned_sign_in {
