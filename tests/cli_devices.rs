@@ -9,7 +9,6 @@ mod cli_support;
 use std::path::Path;
 
 use cli_support::{Server, Setup, cli, json_of, path_str, stderr, temp_dir};
-use cognito_srp_auth::Timestamp;
 use cognito_srp_auth::server::{PoolSettings, totp};
 
 struct Fixture {
@@ -45,7 +44,7 @@ impl Fixture {
 
     /// Password and the current code.
     fn with_code(&self) -> String {
-        format!("Correct-Horse-1\n{}\n", totp(&self.secret, Timestamp::now()).expect("Base32"))
+        format!("Correct-Horse-1\n{}\n", totp(&self.secret, self.server.next_totp_step()).expect("Base32"))
     }
 }
 

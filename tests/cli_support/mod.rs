@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use cognito_srp_auth::server::{PoolSettings, Service};
 use cognito_srp_auth::{Password, Timestamp, UserPoolId};
+use std::sync::atomic::{AtomicI64, Ordering};
 
 /// Environment variables the command reads as fallbacks: never inherited.
 const FALLBACKS: &[&str] =
@@ -57,11 +58,20 @@ pub fn json_of(output: &Output) -> serde_json::Value {
 pub type Tamper = Box<dyn Fn(&str, u16, Vec<u8>) -> (u16, Vec<u8>) + Send>;
 
 /// The embedded server on loopback.
+/// The real time plus `seconds`.
+fn later(seconds: i64) -> Timestamp {
+    Timestamp::from_unix_seconds(Timestamp::now().unix_seconds() + seconds).expect("a time in range")
+}
+
 pub struct Server {
     pub url: String,
     pub service: Arc<Mutex<Service>>,
     /// The operations received, in order (`InitiateAuth`, `ConfirmDevice`, ...), with their bodies.
     pub operations: Arc<Mutex<Vec<(String, serde_json::Value)>>>,
+    /// Seconds the server's clock runs ahead of the real one: each TOTP code
+    /// is taken once per 30-second step, so a test that signs in with a code
+    /// again moves the server on to the next step ([`Server::next_totp_step`]).
+    ahead: Arc<AtomicI64>,
 }
 
 impl Server {
@@ -75,6 +85,8 @@ impl Server {
         let service = Arc::new(Mutex::new(service));
         let operations = Arc::new(Mutex::new(Vec::new()));
         let (shared, seen) = (service.clone(), operations.clone());
+        let ahead = Arc::new(AtomicI64::new(0));
+        let clock = ahead.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let mut reader = BufReader::new(stream);
@@ -98,8 +110,12 @@ impl Server {
                 let operation = target.rsplit('.').next().unwrap_or_default().to_owned();
                 let request = serde_json::from_slice(&body).unwrap_or_default();
                 seen.lock().expect("lock").push((operation.clone(), request));
-                let (status, reply) =
-                    shared.lock().expect("lock").handle(&target, &body, Timestamp::now(), &mut rand::rng());
+                let (status, reply) = shared.lock().expect("lock").handle(
+                    &target,
+                    &body,
+                    later(clock.load(Ordering::SeqCst)),
+                    &mut rand::rng(),
+                );
                 let (status, reply) = tamper(&operation, status, reply);
                 let head = format!(
                     "HTTP/1.1 {status} X\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -109,7 +125,13 @@ impl Server {
                 let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&reply));
             }
         });
-        Server { url: format!("http://{address}/"), service, operations }
+        Server { url: format!("http://{address}/"), service, operations, ahead }
+    }
+
+    /// Moves the server's clock on to the next TOTP step and returns the
+    /// time there, for the code to type.
+    pub fn next_totp_step(&self) -> Timestamp {
+        later(self.ahead.fetch_add(30, Ordering::SeqCst) + 30)
     }
 
     pub fn operations(&self) -> Vec<String> {
