@@ -270,6 +270,9 @@ fn refresh_as_the_remembered_device() {
     std::fs::write(&saved, &second.stdout).expect("writes");
     let from_file = [&with_device[..], &["--refresh-token-file".into(), path_str(&saved).into()]].concat();
     assert!(json_of(&run(&from_file, "", &setup))["AuthenticationResult"]["IdToken"].is_string());
+    // Piped in as sign-in printed it (`sign-in | refresh`).
+    let piped = String::from_utf8(second.stdout.clone()).expect("UTF-8");
+    assert!(json_of(&run(&with_device, &piped, &setup))["AuthenticationResult"]["AccessToken"].is_string());
     // From the flag, by the pool username (so SECRET_HASH is right) but without the device: refused.
     let mut without = refresh.clone();
     let typed = without.iter().position(|a| a == alias).expect("--username");

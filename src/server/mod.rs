@@ -23,6 +23,9 @@
 //! let mut rng = rand::rng();
 //! let mut service = Service::new();
 //! let pool = service.create_user_pool("eu-west-1", PoolSettings::default(), &mut rng);
+//! // PoolSettings::default() tracks no devices and has no MFA;
+//! // PoolSettings::with_devices_and_optional_mfa() remembers devices (with
+//! // email aliases and optional TOTP), and its `with_*` methods change the rest.
 //! let app = service.create_app_client(&pool, true, &mut rng);
 //! service.admin_create_user(&pool, "alice", HashMap::new(), &Password::from("correct horse"), true, &mut rng).unwrap();
 //! // Hand it what an HTTP client would send to cognito-idp.

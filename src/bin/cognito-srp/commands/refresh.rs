@@ -1,5 +1,6 @@
 //! `refresh`: REFRESH_TOKEN_AUTH, as the remembered device when there is one.
 
+use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 use cognito_srp_auth::flow::{self, Answer, Interaction, Prompt, ServiceError, SignIn};
@@ -25,6 +26,7 @@ pub fn run(args: RefreshArgs) -> Result<(), Failure> {
     let token = match (&args.refresh_token, &args.refresh_token_file) {
         (Some(token), _) => RefreshToken::from(token.as_str()),
         (None, Some(path)) => token_from_file(path)?,
+        (None, None) if !std::io::stdin().is_terminal() => token_from_stdin()?,
         (None, None) => RefreshToken::from(terminal.secret("Refresh token:")?.as_str()),
     };
     let mut sign_in = SignIn::refresh(client, &pool_username, &token).map_err(Failure::from_error)?;
@@ -47,13 +49,27 @@ fn token_from_file(path: &Path) -> Result<RefreshToken, Failure> {
         std::fs::read_to_string(path)
             .map_err(|e| Failure::Usage(format!("--refresh-token-file {}: {e}", path.display())))?,
     );
-    if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
-        return json["AuthenticationResult"]["RefreshToken"].as_str().map(RefreshToken::from).ok_or_else(|| {
-            Failure::Usage(format!("{} is JSON without AuthenticationResult.RefreshToken", path.display()))
-        });
+    token_from_text(&text, &path.display().to_string())
+}
+
+/// The token piped in, in either form a file may hold (`sign-in | refresh`).
+fn token_from_stdin() -> Result<RefreshToken, Failure> {
+    let mut text = Zeroizing::new(String::new());
+    std::io::stdin().read_to_string(&mut text).map_err(|e| Failure::Usage(format!("standard input: {e}")))?;
+    token_from_text(&text, "standard input")
+}
+
+/// The token in `text` from `source`: the text itself, or
+/// `AuthenticationResult.RefreshToken` of the JSON `sign-in` printed.
+fn token_from_text(text: &str, source: &str) -> Result<RefreshToken, Failure> {
+    if let Ok(json) = serde_json::from_str::<serde_json::Value>(text) {
+        return json["AuthenticationResult"]["RefreshToken"]
+            .as_str()
+            .map(RefreshToken::from)
+            .ok_or_else(|| Failure::Usage(format!("{source} is JSON without AuthenticationResult.RefreshToken")));
     }
     match text.trim() {
-        "" => Err(Failure::Usage(format!("{} is empty", path.display()))),
+        "" => Err(Failure::Usage(format!("{source} is empty"))),
         token => Ok(RefreshToken::from(token)),
     }
 }
