@@ -25,12 +25,7 @@ struct Transport {
 
 impl Transport {
     fn exchange(&mut self, request: &Request) -> (u16, Vec<u8>) {
-        let what = request
-            .body()
-            .get("ChallengeName")
-            .or(request.body().get("AuthFlow"))
-            .and_then(|v| v.as_str())
-            .unwrap_or("");
+        let what = request.challenge_name().or(request.auth_flow()).unwrap_or("");
         println!("  -> {:<24} {what}", request.operation().name());
         let (status, body) =
             self.service.handle(&request.target(), request.body_json().as_bytes(), Timestamp::now(), &mut rand::rng());

@@ -70,8 +70,11 @@ use serde_json::json;
 
 use crate::error::{Error, TransportError, TransportErrorKind};
 use crate::flow::{self, Interaction, Request, SignIn, SignedIn};
+use crate::json_buffer;
+use crate::secret::SecretCode;
 use crate::srp::DeviceSecretVerifierConfig;
 use crate::timestamp::Timestamp;
+use crate::tokens::{AccessToken, IdToken, RefreshToken, Session};
 use crate::wire::{self, Operation};
 
 impl From<&sdk::types::NewDeviceMetadataType> for wire::NewDeviceMetadataType {
@@ -86,11 +89,11 @@ impl From<&sdk::types::NewDeviceMetadataType> for wire::NewDeviceMetadataType {
 impl From<&sdk::types::AuthenticationResultType> for wire::AuthenticationResultType {
     fn from(result: &sdk::types::AuthenticationResultType) -> Self {
         wire::AuthenticationResultType {
-            access_token: result.access_token().map(str::to_owned),
+            access_token: result.access_token().map(AccessToken::from),
             expires_in: Some(i64::from(result.expires_in())),
             token_type: result.token_type().map(str::to_owned),
-            refresh_token: result.refresh_token().map(str::to_owned),
-            id_token: result.id_token().map(str::to_owned),
+            refresh_token: result.refresh_token().map(RefreshToken::from),
+            id_token: result.id_token().map(IdToken::from),
             new_device_metadata: result.new_device_metadata().map(Into::into),
         }
     }
@@ -107,7 +110,7 @@ fn auth_response(
     wire::AuthResponse {
         // `as_str` keeps a name the SDK does not know (its `Unknown` variant) as sent.
         challenge_name: challenge.map(|name| name.as_str().to_owned()),
-        session: session.map(str::to_owned),
+        session: session.map(Session::from),
         challenge_parameters: parameters.cloned(),
         authentication_result: result.map(Into::into),
         available_challenges: (!available.is_empty())
@@ -149,22 +152,27 @@ impl From<&DeviceSecretVerifierConfig> for sdk::types::DeviceSecretVerifierConfi
     }
 }
 
+/// The request's members, for the SDK's builders (which keep them as plain
+/// `String`s: the SDK's copies of the request's secrets are its own).
 fn body<T: DeserializeOwned>(request: &Request) -> Result<T, Error> {
-    serde_json::from_value(request.body().clone())
+    serde_json::from_str(request.body_json())
         .map_err(|_| Error::Protocol { reason: "a request body the SDK call cannot carry" })
 }
 
 /// What the service answered, as (status, JSON body): 200 and the output, or
-/// 400 and `{"__type", "message"}` for a service error.
-fn answer<O, E>(
+/// 400 and `{"__type", "message"}` for a service error. The output's
+/// secrets go through the crate's secret types into a body written without
+/// leaving copies; [`drive`] wipes it once read.
+fn answer<O, E, B>(
     result: Result<O, sdk::error::SdkError<E>>,
-    output: impl FnOnce(O) -> serde_json::Value,
+    output: impl FnOnce(O) -> B,
 ) -> Result<(u16, Vec<u8>), Error>
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
+    B: serde::Serialize,
 {
     match result {
-        Ok(value) => Ok((200, output(value).to_string().into_bytes())),
+        Ok(value) => Ok((200, core::mem::take(&mut *json_buffer::to_json(&output(value))).into_bytes())),
         Err(error) => match error.code() {
             Some(code) => Ok((
                 400,
@@ -193,10 +201,6 @@ where
     TransportError::new(kind, sdk::error::DisplayErrorContext(error).to_string())
 }
 
-fn to_json(value: &impl serde::Serialize) -> serde_json::Value {
-    serde_json::to_value(value).unwrap_or_default()
-}
-
 /// Sends one of the state machine's requests through the SDK client and
 /// returns what [`SignIn::receive`](crate::flow::SignIn::receive) reads.
 pub async fn send(client: &sdk::Client, request: &Request) -> Result<(u16, Vec<u8>), Error> {
@@ -211,7 +215,7 @@ pub async fn send(client: &sdk::Client, request: &Request) -> Result<(u16, Vec<u
                 .set_client_metadata(b.client_metadata)
                 .send()
                 .await;
-            answer(result, |o| to_json(&wire::AuthResponse::from(&o)))
+            answer(result, |o| wire::AuthResponse::from(&o))
         }
         Operation::RespondToAuthChallenge => {
             let b: wire::RespondToAuthChallengeRequest = body(request)?;
@@ -224,7 +228,7 @@ pub async fn send(client: &sdk::Client, request: &Request) -> Result<(u16, Vec<u
                 .set_client_metadata(b.client_metadata)
                 .send()
                 .await;
-            answer(result, |o| to_json(&wire::AuthResponse::from(&o)))
+            answer(result, |o| wire::AuthResponse::from(&o))
         }
         Operation::ConfirmDevice => {
             let b: wire::ConfirmDeviceRequest = body(request)?;
@@ -264,7 +268,10 @@ pub async fn send(client: &sdk::Client, request: &Request) -> Result<(u16, Vec<u
             let b: wire::AssociateSoftwareTokenRequest = body(request)?;
             let result =
                 client.associate_software_token().set_session(b.session).set_access_token(b.access_token).send().await;
-            answer(result, |o| json!({"SecretCode": o.secret_code(), "Session": o.session()}))
+            answer(result, |o| wire::AssociateSoftwareTokenResponse {
+                secret_code: o.secret_code().map(SecretCode::from),
+                session: o.session().map(Session::from),
+            })
         }
         Operation::VerifySoftwareToken => {
             let b: wire::VerifySoftwareTokenRequest = body(request)?;
@@ -276,7 +283,10 @@ pub async fn send(client: &sdk::Client, request: &Request) -> Result<(u16, Vec<u
                 .set_friendly_device_name(b.friendly_device_name)
                 .send()
                 .await;
-            answer(result, |o| json!({"Status": o.status().map(|s| s.as_str()), "Session": o.session()}))
+            answer(result, |o| wire::VerifySoftwareTokenResponse {
+                status: o.status().map(|s| s.as_str().to_owned()),
+                session: o.session().map(Session::from),
+            })
         }
     }
 }
@@ -330,9 +340,12 @@ mod tests {
             .build();
         let response = wire::AuthResponse::from(&output);
         assert_eq!(response.challenge_name.as_deref(), Some("BRAND_NEW_CHALLENGE"), "an unknown name survives");
-        assert_eq!(response.session.as_deref(), Some("s"));
+        assert_eq!(response.session.as_ref().map(Session::expose_secret), Some("s"));
         let tokens = response.authentication_result.expect("tokens");
-        assert_eq!((tokens.access_token.as_deref(), tokens.expires_in), (Some("a"), Some(3600)));
+        assert_eq!(
+            (tokens.access_token.as_ref().map(AccessToken::expose_secret), tokens.expires_in),
+            (Some("a"), Some(3600))
+        );
         assert_eq!(
             tokens.new_device_metadata.map(|m| (m.device_key, m.device_group_key)),
             Some(("k".into(), "g".into()))

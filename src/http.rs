@@ -30,8 +30,12 @@ use std::time::Duration;
 
 use crate::error::{Error, TransportError, TransportErrorKind};
 use crate::flow::Request;
+use crate::json_buffer;
 use crate::user_pool::UserPoolId;
 use crate::wire::CONTENT_TYPE;
+
+/// The largest response body read: Cognito's are a few KiB.
+const MAX_BODY: usize = 1 << 20;
 
 /// Sends requests to one Cognito endpoint.
 #[derive(Clone, Debug)]
@@ -79,8 +83,17 @@ impl HttpTransport {
             .send(request.body_json())
             .map_err(transport)?;
         let status = response.status().as_u16();
-        let body = response.body_mut().read_to_vec().map_err(transport)?;
-        Ok((status, body))
+        // Read through a buffer that leaves no copy of the tokens behind
+        // (the drivers wipe the body once the machine has read it).
+        let mut reader = response.body_mut().with_config().limit(MAX_BODY as u64).reader();
+        match json_buffer::read_body(&mut reader, MAX_BODY) {
+            Ok(Some(body)) => Ok((status, body)),
+            Ok(None) => Err(Error::Transport(TransportError::new(
+                TransportErrorKind::BodyTooLarge,
+                format!("a response body over {MAX_BODY} bytes"),
+            ))),
+            Err(io) => Err(transport(ureq::Error::Io(io))),
+        }
     }
 }
 

@@ -45,6 +45,11 @@ macro_rules! secret_string {
             pub(crate) fn as_bytes(&self) -> &[u8] {
                 self.0.as_bytes()
             }
+
+            #[allow(dead_code, reason = "not every secret is sent by the crate")]
+            pub(crate) fn as_str(&self) -> &str {
+                &self.0
+            }
         }
 
         impl From<String> for $name {
@@ -138,6 +143,11 @@ macro_rules! serde_as_text {
 }
 
 serde_as_text!(DevicePassword, SecretCode, ClientSecret);
+
+/// Tokens and sessions are read from response bodies straight into their
+/// types (one allocation, the one that is wiped) the same way.
+#[allow(unused_imports, reason = "used by feature-gated modules")]
+pub(crate) use serde_as_text;
 
 #[cfg(test)]
 mod tests {

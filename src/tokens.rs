@@ -5,7 +5,7 @@ use core::fmt;
 
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use crate::secret::secret_string;
+use crate::secret::{secret_string, serde_as_text};
 use crate::timestamp::Timestamp;
 use crate::wire::AuthenticationResultType;
 
@@ -43,18 +43,9 @@ macro_rules! expose {
 
 expose!(AccessToken, IdToken, RefreshToken, Session);
 
-/// A paused sign-in stores its session as text.
-impl serde::Serialize for Session {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Session {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Session)
-    }
-}
+// Response bodies are read straight into these types, and a paused
+// sign-in stores its session as text.
+serde_as_text!(AccessToken, IdToken, RefreshToken, Session);
 
 /// The tokens of a finished sign-in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,18 +59,19 @@ pub struct Tokens {
 impl Tokens {
     /// Reads `AuthenticationResult`, received at `now`: the access and ID
     /// tokens must be there (what did arrive is kept in the error otherwise).
-    pub fn from_result(result: &AuthenticationResultType, now: Timestamp) -> Result<Self, IncompleteTokens> {
-        let refresh_token = result.refresh_token.as_deref().map(RefreshToken::from);
-        let id_token = result.id_token.as_deref().map(IdToken::from);
-        let (Some(access), Some(id)) = (result.access_token.as_deref(), id_token.clone()) else {
-            let missing = if result.access_token.is_none() { "AccessToken" } else { "IdToken" };
-            return Err(IncompleteTokens { missing, id_token, refresh_token });
-        };
-        let expires_at = result
-            .expires_in
+    /// The tokens move out of `result`: no copy of them is left behind.
+    pub fn from_result(result: AuthenticationResultType, now: Timestamp) -> Result<Self, IncompleteTokens> {
+        let AuthenticationResultType { access_token, id_token, refresh_token, expires_in, .. } = result;
+        let expires_at = expires_in
             .filter(|seconds| *seconds >= 0)
             .and_then(|seconds| Timestamp::from_unix_seconds(now.unix_seconds().checked_add(seconds)?));
-        Ok(Tokens { access_token: AccessToken::from(access), id_token: id, refresh_token, expires_at })
+        match (access_token, id_token) {
+            (Some(access_token), Some(id_token)) => Ok(Tokens { access_token, id_token, refresh_token, expires_at }),
+            (access_token, id_token) => {
+                let missing = if access_token.is_none() { "AccessToken" } else { "IdToken" };
+                Err(IncompleteTokens { missing, id_token, refresh_token })
+            }
+        }
     }
 
     /// The access token.
@@ -142,9 +134,9 @@ mod tests {
 
     fn result(access: Option<&str>, id: Option<&str>) -> AuthenticationResultType {
         AuthenticationResultType {
-            access_token: access.map(str::to_owned),
-            id_token: id.map(str::to_owned),
-            refresh_token: Some("refresh-secret".into()),
+            access_token: access.map(AccessToken::from),
+            id_token: id.map(IdToken::from),
+            refresh_token: Some(RefreshToken::from("refresh-secret")),
             expires_in: Some(3600),
             ..Default::default()
         }
@@ -153,7 +145,7 @@ mod tests {
     #[test]
     fn expiry_is_absolute_from_the_clock_given() {
         let now = Timestamp::from_unix_seconds(1_764_000_000).expect("in range");
-        let tokens = Tokens::from_result(&result(Some("a"), Some("i")), now).expect("complete");
+        let tokens = Tokens::from_result(result(Some("a"), Some("i")), now).expect("complete");
         assert_eq!(tokens.expires_at().map(|t| t.unix_seconds()), Some(1_764_003_600));
         assert_eq!(tokens.refresh_token().map(RefreshToken::expose_secret), Some("refresh-secret"));
     }
@@ -161,14 +153,14 @@ mod tests {
     #[test]
     fn incomplete_tokens_keep_what_came_and_nothing_shows_in_debug() {
         let now = Timestamp::from_unix_seconds(0).expect("in range");
-        let incomplete = Tokens::from_result(&result(None, Some("id-secret")), now).expect_err("no access token");
+        let incomplete = Tokens::from_result(result(None, Some("id-secret")), now).expect_err("no access token");
         assert_eq!(incomplete.missing(), "AccessToken");
         assert_eq!(incomplete.refresh_token().map(RefreshToken::expose_secret), Some("refresh-secret"));
         assert_eq!(
-            Tokens::from_result(&result(Some("a"), None), now).map(drop).map_err(|e| e.missing()),
+            Tokens::from_result(result(Some("a"), None), now).map(drop).map_err(|e| e.missing()),
             Err("IdToken")
         );
-        let shown = format!("{incomplete:?} {:?}", Tokens::from_result(&result(Some("access-secret"), Some("i")), now));
+        let shown = format!("{incomplete:?} {:?}", Tokens::from_result(result(Some("access-secret"), Some("i")), now));
         assert!(!shown.contains("secret\""), "{shown}");
         assert!(!shown.contains("id-secret") && !shown.contains("refresh-secret") && !shown.contains("access-secret"));
     }

@@ -6,10 +6,20 @@
 //! `Content-Type: application/x-amz-json-1.1` and the `X-Amz-Target` header
 //! naming the operation; none of them is signed with AWS credentials.
 //! Unknown members in responses are ignored.
+//!
+//! The responses a sign-in reads hold their secrets (tokens, `Session`,
+//! `SecretCode`) in the crate's secret types, read straight into them from
+//! the body: one allocation each, wiped on drop. The request types hold
+//! plain `String`s: they are what a server, or the AWS SDK transport,
+//! reads; the sign-in machine writes its own bodies from the secret types
+//! (see [`Request`](crate::flow::Request)).
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
+
+use crate::secret::SecretCode;
+use crate::tokens::{AccessToken, IdToken, RefreshToken, Session};
 
 /// The content type of every request.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
@@ -178,10 +188,10 @@ pub struct AssociateSoftwareTokenRequest {
 pub struct AssociateSoftwareTokenResponse {
     /// The TOTP secret (Base32) to load into the authenticator.
     #[serde(default)]
-    pub secret_code: Option<String>,
+    pub secret_code: Option<SecretCode>,
     /// The session to continue with.
     #[serde(default)]
-    pub session: Option<String>,
+    pub session: Option<Session>,
 }
 
 /// `VerifySoftwareTokenRequest`.
@@ -210,7 +220,7 @@ pub struct VerifySoftwareTokenResponse {
     pub status: Option<String>,
     /// The session to answer MFA_SETUP with.
     #[serde(default)]
-    pub session: Option<String>,
+    pub session: Option<Session>,
 }
 
 /// `NewDeviceMetadataType`.
@@ -229,7 +239,7 @@ pub struct NewDeviceMetadataType {
 pub struct AuthenticationResultType {
     /// The access token.
     #[serde(default)]
-    pub access_token: Option<String>,
+    pub access_token: Option<AccessToken>,
     /// Lifetime in seconds.
     #[serde(default)]
     pub expires_in: Option<i64>,
@@ -238,10 +248,10 @@ pub struct AuthenticationResultType {
     pub token_type: Option<String>,
     /// The refresh token (absent on refresh).
     #[serde(default)]
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<RefreshToken>,
     /// The ID token.
     #[serde(default)]
-    pub id_token: Option<String>,
+    pub id_token: Option<IdToken>,
     /// Present when the pool tracks devices and this one is new.
     #[serde(default)]
     pub new_device_metadata: Option<NewDeviceMetadataType>,
@@ -256,7 +266,7 @@ pub struct AuthResponse {
     pub challenge_name: Option<String>,
     /// Echoed on the next request.
     #[serde(default)]
-    pub session: Option<String>,
+    pub session: Option<Session>,
     /// The challenge's parameters.
     #[serde(default)]
     pub challenge_parameters: Option<HashMap<String, String>>,

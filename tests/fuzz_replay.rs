@@ -105,3 +105,24 @@ fn server_seeds_reach_the_live_sessions_and_tokens() {
     assert_eq!(outcome(&seeds[3]), (200, None, true), "the password");
     assert_eq!(outcome(&seeds[5]).0, 200, "ConfirmDevice with the access token and device key");
 }
+
+/// The sign-in target goes deep: unaltered, every flow signs in over real
+/// exchanges with the embedded server; and a response replaced by a page
+/// that is not JSON
+/// at any one of those exchanges is read there, after a real prefix (so
+/// the replay above reaches every state of each sign-in, not only the
+/// first response).
+#[test]
+fn sign_in_seeds_reach_every_exchange_of_each_flow() {
+    for flow in 0..5u8 {
+        // `at` 7 with an edit of no bytes: every response is the server's.
+        let whole = targets::sign_in_depth(&[flow, 7, 0, 1]);
+        assert!(whole.signed_in, "flow {flow}: {whole:?}");
+        assert!(whole.exchanges >= 1, "flow {flow}: {whole:?}");
+        for at in 0..whole.exchanges {
+            let altered = targets::sign_in_depth(&[flow, at, 0, 0, b'<', b'h', b't', b'm', b'l', b'>']);
+            assert_eq!(altered.altered, Some(at), "flow {flow}: the real prefix reached exchange {at}");
+            assert_eq!(altered.exchanges, at + 1, "flow {flow}: a non-JSON body at exchange {at} ends the sign-in");
+        }
+    }
+}

@@ -359,7 +359,26 @@ pub fn server_requests(data: &[u8]) {
 /// corrupt, byte 2 the status, byte 3 whether the rest replaces the body or
 /// overwrites bytes of the real one (as `position, value` triples).
 pub fn sign_in_responses(data: &[u8]) {
-    let [flow, at, status, mode, rest @ ..] = data else { return };
+    let _ = sign_in_depth(data);
+}
+
+/// How deep one [`sign_in_responses`] run went.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Depth {
+    /// Responses the machine read.
+    pub exchanges: u8,
+    /// The exchange whose response was the input's (the prefix before it was real).
+    pub altered: Option<u8>,
+    /// The sign-in ended with tokens.
+    pub signed_in: bool,
+}
+
+/// [`sign_in_responses`], telling how far it got: a real sign-in against
+/// the embedded server, whose response at exchange `at % 8` is replaced
+/// (`mode` even) or edited (odd) by the rest of the input.
+pub fn sign_in_depth(data: &[u8]) -> Depth {
+    let mut depth = Depth::default();
+    let [flow, at, status, mode, rest @ ..] = data else { return depth };
     let mut server = LiveServer::new();
     let client = AppClient::new(server.pool.clone(), server.app.client_id.clone())
         .with_client_secret(server.app.client_secret.clone().unwrap_or_else(|| unreachable!("secret")));
@@ -373,16 +392,17 @@ pub fn sign_in_responses(data: &[u8]) {
         3 => SignIn::user_auth(client, "bob", Some(Selection::Password(password()))),
         _ => SignIn::refresh(client, "bob", &refresh),
     };
-    let Ok(sign_in) = sign_in else { return };
+    let Ok(sign_in) = sign_in else { return depth };
     // The device bob's USER_PASSWORD_AUTH made, so refresh and DEVICE_SRP_AUTH have one.
     let store = Arc::new(MemoryDeviceStore::new());
     let mut sign_in = sign_in.with_device_store(store);
     let mut rng = FixedRng::new(7);
-    let Ok(mut request) = sign_in.start(&mut rng) else { return };
+    let Ok(mut request) = sign_in.start(&mut rng) else { return depth };
     let status = [200, 400, 500, 200, 403][usize::from(*status) % 5];
     for exchange in 0..8u8 {
         let (real_status, mut body) = exchange_once(&mut server, &request);
         let status = if exchange == at % 8 {
+            depth.altered = Some(exchange);
             if mode % 2 == 0 {
                 body = rest.to_vec();
             } else {
@@ -397,12 +417,17 @@ pub fn sign_in_responses(data: &[u8]) {
         } else {
             real_status
         };
-        let Ok(step) = sign_in.receive(status, &body, now(), &mut rng) else { return };
+        depth.exchanges += 1;
+        let Ok(step) = sign_in.receive(status, &body, now(), &mut rng) else { return depth };
+        if matches!(step, Step::Done(_)) {
+            depth.signed_in = true;
+        }
         match next_request(&mut sign_in, step, &server, &mut rng) {
             Some(next) => request = next,
-            None => return,
+            None => return depth,
         }
     }
+    depth
 }
 
 fn exchange_once(server: &mut LiveServer, request: &Request) -> (u16, Vec<u8>) {

@@ -5,6 +5,7 @@
 
 use rand_core::CryptoRng;
 
+use super::body;
 use super::machine::{Flow, State};
 use super::request::{Request, parse, update_device_status};
 use super::{DeviceOutcome, NewDevice, NotConfirmed, PoolUser, Prompt, SignIn, SignedIn, Step};
@@ -12,9 +13,7 @@ use crate::error::Error;
 use crate::srp::DeviceCredentials;
 use crate::timestamp::Timestamp;
 use crate::tokens::Tokens;
-use crate::wire::{
-    AuthenticationResultType, ConfirmDeviceRequest, ConfirmDeviceResponse, DeviceSecretVerifierConfigType, Operation,
-};
+use crate::wire::{AuthenticationResultType, ConfirmDeviceResponse, DeviceSecretVerifierConfigType, Operation};
 
 /// The sign-in's result with the new device's outcome filled in.
 pub(super) fn with_outcome(mut signed_in: SignedIn, outcome: DeviceOutcome) -> SignedIn {
@@ -84,11 +83,12 @@ impl SignIn {
     /// Tokens arrived. From here on every failure is reported beside them.
     pub(super) fn finish<R: CryptoRng + ?Sized>(
         &mut self,
-        result: AuthenticationResultType,
+        mut result: AuthenticationResultType,
         now: Timestamp,
         rng: &mut R,
     ) -> Result<Step, Error> {
-        let tokens = Tokens::from_result(&result, now).map_err(Error::IncompleteTokens)?;
+        let new_device_metadata = result.new_device_metadata.take();
+        let tokens = Tokens::from_result(result, now).map_err(Error::IncompleteTokens)?;
         self.password = None;
         // A flow with no challenge never saw the pool username: the access
         // token's `username` claim carries it.
@@ -103,7 +103,7 @@ impl SignIn {
             store_warning = store.learn_username(&self.typed, &user).err();
         }
         let mut signed_in = SignedIn { tokens, user, new_device: None, store_warning };
-        let Some(metadata) = result.new_device_metadata else {
+        let Some(metadata) = new_device_metadata else {
             return Ok(self.done(signed_in));
         };
         let not_confirmed = |why| DeviceOutcome::NotConfirmed { why };
@@ -124,17 +124,19 @@ impl SignIn {
         if let Err(error) = store.save(&signed_in.user, &device) {
             return Ok(self.done(with_outcome(signed_in, not_confirmed(NotConfirmed::SaveFailed(error)))));
         }
-        let body = ConfirmDeviceRequest {
-            access_token: signed_in.tokens.access_token().expose_secret().to_owned(),
-            device_key: metadata.device_key,
-            device_secret_verifier_config: DeviceSecretVerifierConfigType {
-                password_verifier: config.password_verifier().to_owned(),
-                salt: config.salt().to_owned(),
-            },
+        let verifier = DeviceSecretVerifierConfigType {
+            password_verifier: config.password_verifier().to_owned(),
+            salt: config.salt().to_owned(),
+        };
+        let body = body::ConfirmDevice {
+            access_token: signed_in.tokens.access_token().expose_secret(),
+            device_key: &metadata.device_key,
+            device_secret_verifier_config: &verifier,
             device_name: None,
         };
+        let request = Request::new(Operation::ConfirmDevice, None, &body);
         self.state = State::AwaitingConfirmDevice(signed_in);
-        Ok(Step::Send(Request::new(Operation::ConfirmDevice, &body)))
+        Ok(Step::Send(request))
     }
 
     pub(super) fn on_confirm_device(&mut self, mut signed_in: SignedIn, status: u16, body: &[u8]) -> Step {

@@ -127,7 +127,8 @@ where
             Step::Done(signed_in) => return Ok(signed_in),
         };
         let (status, body) = match send(request).await {
-            Ok(response) => response,
+            // The response carries tokens and sessions: wiped once read.
+            Ok((status, body)) => (status, zeroize::Zeroizing::new(body)),
             Err(error) => return sign_in.interrupt(error),
         };
         step = match sign_in.receive(status, &body, now(), rng) {

@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use rand_core::CryptoRng;
-use zeroize::Zeroizing;
 
-use super::request::{Request, owned, parse};
-use super::second_factor::{password_text, selection_name};
+use super::body::{self, Parameters};
+use super::request::{Request, parse};
+use super::second_factor::selection_name;
 use super::{Answer, AppClient, DeviceStore, PoolUser, Prompt, Selection, ServiceError, ServiceErrorKind, Step};
 use super::{DeviceOutcome, SignedIn};
 use crate::error::{Defect, Error};
@@ -18,7 +18,7 @@ use crate::secret::Password;
 use crate::srp::{DeviceCredentials, PasswordClaimSigner, SrpEphemeral};
 use crate::timestamp::Timestamp;
 use crate::tokens::Session;
-use crate::wire::{AuthResponse, InitiateAuthRequest, Operation, RespondToAuthChallengeRequest};
+use crate::wire::{AuthResponse, Operation};
 
 /// The service model's limits on what the machine sends.
 const MAX_USERNAME: usize = 128;
@@ -40,7 +40,7 @@ pub(super) enum Flow {
     },
     UserPassword,
     Refresh {
-        refresh_token: Zeroizing<String>,
+        refresh_token: crate::RefreshToken,
     },
     /// Resumed from a [`PausedSignIn`](super::PausedSignIn): already past InitiateAuth.
     #[cfg(feature = "serde")]
@@ -182,7 +182,7 @@ impl SignIn {
     /// ([`SignedIn::username`], not an email alias): SECRET_HASH is
     /// computed over it, and the device store is looked up under it.
     pub fn refresh(client: AppClient, pool_username: &str, refresh_token: &crate::RefreshToken) -> Result<Self, Error> {
-        let flow = Flow::Refresh { refresh_token: Zeroizing::new(refresh_token.expose_secret().to_owned()) };
+        let flow = Flow::Refresh { refresh_token: refresh_token.clone() };
         Self::new(client, pool_username, None, flow)
     }
 
@@ -241,15 +241,15 @@ impl SignIn {
         if self.device.is_none() {
             self.device_for_initiate()?;
         }
-        let mut parameters = HashMap::new();
+        let mut parameters = Parameters::new();
         let mut outstanding = Outstanding::default();
         let auth_flow = match &self.flow {
             Flow::UserSrp { custom } => {
                 let ephemeral = SrpEphemeral::generate(rng, self.client.private_exponent_size);
-                parameters.insert("SRP_A", ephemeral.srp_a().to_owned());
+                parameters.insert("SRP_A", ephemeral.srp_a());
                 outstanding.user_srp = Some(ephemeral);
                 if *custom {
-                    parameters.insert("CHALLENGE_NAME", "SRP_A".to_owned());
+                    parameters.insert("CHALLENGE_NAME", "SRP_A");
                     "CUSTOM_AUTH"
                 } else {
                     "USER_SRP_AUTH"
@@ -257,37 +257,38 @@ impl SignIn {
             }
             Flow::UserAuth { preferred } => {
                 if let Some(selection) = preferred.clone() {
-                    parameters.insert("PREFERRED_CHALLENGE", selection_name(&selection).to_owned());
+                    parameters.insert("PREFERRED_CHALLENGE", selection_name(&selection));
                     self.add_selection(selection, &mut parameters, &mut outstanding, rng);
                 }
                 "USER_AUTH"
             }
             Flow::UserPassword => {
                 let password = self.password.as_ref().ok_or(Error::OutOfOrder)?;
-                parameters.insert("PASSWORD", password_text(password));
+                parameters.insert("PASSWORD", password.as_str());
                 "USER_PASSWORD_AUTH"
             }
             Flow::Refresh { refresh_token } => {
-                parameters.insert("REFRESH_TOKEN", refresh_token.to_string());
+                parameters.insert("REFRESH_TOKEN", refresh_token.expose_secret());
                 "REFRESH_TOKEN_AUTH"
             }
             #[cfg(feature = "serde")]
             Flow::Resumed => return Err(Error::OutOfOrder),
         };
         if !matches!(self.flow, Flow::Refresh { .. }) {
-            parameters.insert("USERNAME", self.username.clone());
+            parameters.insert("USERNAME", self.username.as_str());
         }
         self.add_device_key(&mut parameters);
         outstanding.initiated_with_device = self.device.is_some();
         self.add_secret_hash(&mut parameters);
-        let body = InitiateAuthRequest {
-            auth_flow: auth_flow.to_owned(),
-            client_id: self.client.client_id.clone(),
-            auth_parameters: owned(parameters),
-            client_metadata: self.client_metadata.clone(),
+        let body = body::InitiateAuth {
+            auth_flow,
+            client_id: &self.client.client_id,
+            auth_parameters: &parameters,
+            client_metadata: self.client_metadata.as_ref(),
         };
+        let request = Request::new(Operation::InitiateAuth, Some(auth_flow), &body);
         self.state = State::AwaitingAuth(outstanding);
-        Ok(Request::new(Operation::InitiateAuth, &body))
+        Ok(request)
     }
 
     /// Reads the response to the last request: its HTTP status and body.
@@ -382,11 +383,11 @@ impl SignIn {
             Err(other) => return Err(other),
         };
         if let Some(session) = &response.session
-            && session.len() > MAX_SESSION
+            && session.expose_secret().len() > MAX_SESSION
         {
             return Err(Error::Protocol { reason: "a Session longer than 2048 characters" });
         }
-        self.session = response.session.map(Session::new);
+        self.session = response.session;
         match (response.authentication_result, response.challenge_name) {
             (Some(_), Some(_)) => Err(Error::Protocol { reason: "tokens and a challenge at once" }),
             (Some(tokens), None) => self.finish(tokens, now, rng),
@@ -441,33 +442,33 @@ impl SignIn {
         Err(Error::Service(error))
     }
 
-    pub(super) fn add_device_key(&self, parameters: &mut HashMap<&'static str, String>) {
+    pub(super) fn add_device_key(&self, parameters: &mut Parameters) {
         if let Some(device) = &self.device {
-            parameters.insert("DEVICE_KEY", device.device_key().to_owned());
+            parameters.insert("DEVICE_KEY", device.device_key());
         }
     }
 
-    pub(super) fn add_secret_hash(&self, parameters: &mut HashMap<&'static str, String>) {
+    pub(super) fn add_secret_hash(&self, parameters: &mut Parameters) {
         if let Some(hash) = self.client.secret_hash(&self.username) {
-            parameters.insert("SECRET_HASH", hash.as_str().to_owned());
+            parameters.insert("SECRET_HASH", hash.as_str());
         }
     }
 
     /// A RespondToAuthChallenge with SECRET_HASH (when the client has a
     /// secret) and the last Session.
-    pub(super) fn respond(&self, challenge: &str, mut responses: HashMap<&'static str, String>) -> Request {
+    pub(super) fn respond(&self, challenge: &'static str, mut responses: Parameters) -> Request {
         self.add_secret_hash(&mut responses);
-        let body = RespondToAuthChallengeRequest {
-            client_id: self.client.client_id.clone(),
-            challenge_name: challenge.to_owned(),
+        let body = body::RespondToAuthChallenge {
+            client_id: &self.client.client_id,
+            challenge_name: challenge,
             session: self.session_text(),
-            challenge_responses: owned(responses),
-            client_metadata: self.client_metadata.clone(),
+            challenge_responses: &responses,
+            client_metadata: self.client_metadata.as_ref(),
         };
-        Request::new(Operation::RespondToAuthChallenge, &body)
+        Request::new(Operation::RespondToAuthChallenge, Some(challenge), &body)
     }
 
-    pub(super) fn session_text(&self) -> Option<String> {
-        self.session.as_ref().map(|s| s.expose_secret().to_owned())
+    pub(super) fn session_text(&self) -> Option<&str> {
+        self.session.as_ref().map(Session::expose_secret)
     }
 }

@@ -72,6 +72,7 @@
 //! # }
 //! ```
 
+mod body;
 mod device_steps;
 mod device_store;
 mod drive;

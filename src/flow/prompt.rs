@@ -3,6 +3,8 @@
 use core::fmt;
 use std::collections::HashMap;
 
+use zeroize::Zeroize;
+
 use crate::secret::{Password, SecretCode};
 
 /// A challenge only a person (or their authenticator) can answer. The SRP
@@ -152,6 +154,8 @@ pub enum Selection {
 ///
 /// `Debug` hides codes, passwords, custom answers, passkey assertions,
 /// addresses and attribute values: it shows which answer, not what it says.
+/// Its strings are wiped on drop (the machine moves them into the request
+/// it sends, uncopied), so an answer cannot be taken apart by value.
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Answer {
@@ -182,6 +186,18 @@ pub enum Answer {
     /// At [`Prompt::RememberDevice`]: `true` marks the device remembered
     /// (later sign-ins skip MFA), `false` not remembered.
     RememberDevice(bool),
+}
+
+/// The codes, answers and addresses an answer carries are wiped with it.
+impl Drop for Answer {
+    fn drop(&mut self) {
+        match self {
+            Answer::Code(text) | Answer::Custom(text) | Answer::WebAuthnCredential(text) => text.zeroize(),
+            Answer::SetUpEmailMfa { email } => email.zeroize(),
+            Answer::NewPassword { attributes, .. } => attributes.values_mut().for_each(Zeroize::zeroize),
+            Answer::MfaType(_) | Answer::SetUpSoftwareToken | Answer::Select(_) | Answer::RememberDevice(_) => {}
+        }
+    }
 }
 
 impl fmt::Debug for Answer {

@@ -5,14 +5,18 @@ use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
 
+use zeroize::Zeroizing;
+
 use super::ServiceError;
+use super::body::{self, Parameters};
 use crate::error::Error;
+use crate::json_buffer;
 use crate::secret::ClientSecret;
 use crate::secret_hash::SecretHash;
 use crate::srp::{DeviceCredentials, PasswordClaim, PrivateExponentSize};
 use crate::tokens::AccessToken;
 use crate::user_pool::UserPoolId;
-use crate::wire::{ErrorBody, ForgetDeviceRequest, Operation, UpdateDeviceStatusRequest};
+use crate::wire::{ErrorBody, Operation};
 
 /// An app client of a user pool: what every request of a sign-in needs.
 #[derive(Clone, Debug)]
@@ -67,18 +71,22 @@ impl AppClient {
 /// `X-Amz-Target:` [`target`](Self::target) and `Content-Type:`
 /// [`CONTENT_TYPE`](crate::wire::CONTENT_TYPE).
 ///
-/// `Debug` shows the operation only: bodies carry passwords, hashes and tokens.
-#[derive(Clone, PartialEq)]
+/// The body carries the request's secrets (a password, SECRET_HASH, the
+/// Session, tokens, a one-time code). It is written once, straight from
+/// the values that hold them, into a string wiped when the request is
+/// dropped; hand the transport a borrow of it rather than a copy.
+/// `Debug` shows the operation and the flow or challenge only.
+#[derive(Clone)]
 pub struct Request {
     operation: Operation,
-    pub(super) body: serde_json::Value,
+    /// InitiateAuth's `AuthFlow` or RespondToAuthChallenge's `ChallengeName`.
+    label: Option<&'static str>,
+    body: Zeroizing<String>,
 }
 
 impl Request {
-    pub(super) fn new(operation: Operation, body: &impl serde::Serialize) -> Self {
-        // Serializing these plain structs of strings and maps cannot fail.
-        let body = serde_json::to_value(body).unwrap_or(serde_json::Value::Null);
-        Request { operation, body }
+    pub(super) fn new(operation: Operation, label: Option<&'static str>, body: &impl serde::Serialize) -> Self {
+        Request { operation, label, body: json_buffer::to_json(body) }
     }
 
     /// The operation.
@@ -91,14 +99,24 @@ impl Request {
         self.operation.target()
     }
 
-    /// The JSON body.
-    pub fn body(&self) -> &serde_json::Value {
+    /// The JSON body, as text.
+    pub fn body_json(&self) -> &str {
         &self.body
     }
 
-    /// The JSON body as text.
-    pub fn body_json(&self) -> String {
-        self.body.to_string()
+    /// The JSON body, as bytes.
+    pub fn body(&self) -> &[u8] {
+        self.body.as_bytes()
+    }
+
+    /// InitiateAuth's `AuthFlow` (`USER_SRP_AUTH`, `REFRESH_TOKEN_AUTH`, ...).
+    pub fn auth_flow(&self) -> Option<&str> {
+        self.label.filter(|_| self.operation == Operation::InitiateAuth)
+    }
+
+    /// RespondToAuthChallenge's `ChallengeName` (`PASSWORD_VERIFIER`, ...).
+    pub fn challenge_name(&self) -> Option<&str> {
+        self.label.filter(|_| self.operation == Operation::RespondToAuthChallenge)
     }
 }
 
@@ -106,7 +124,10 @@ impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = f.debug_struct("Request");
         out.field("operation", &self.operation);
-        if let Some(name) = self.body.get("ChallengeName").and_then(|v| v.as_str()) {
+        if let Some(flow) = self.auth_flow() {
+            out.field("auth_flow", &flow);
+        }
+        if let Some(name) = self.challenge_name() {
             out.field("challenge_name", &name);
         }
         out.finish_non_exhaustive()
@@ -118,33 +139,27 @@ impl fmt::Debug for Request {
 /// when [`Prompt::RememberDevice`](super::Prompt::RememberDevice) is answered.
 pub fn update_device_status(access_token: &AccessToken, device_key: &str, remembered: bool) -> Request {
     let status = if remembered { "remembered" } else { "not_remembered" };
-    Request::new(
-        Operation::UpdateDeviceStatus,
-        &UpdateDeviceStatusRequest {
-            access_token: access_token.expose_secret().to_owned(),
-            device_key: device_key.to_owned(),
-            device_remembered_status: status.to_owned(),
-        },
-    )
+    let body = body::UpdateDeviceStatus {
+        access_token: access_token.expose_secret(),
+        device_key,
+        device_remembered_status: status,
+    };
+    Request::new(Operation::UpdateDeviceStatus, None, &body)
 }
 
 /// A `ForgetDevice` request: Cognito stops tracking the device (sign out
 /// of this device for good). Forget it in the device store as well.
 pub fn forget_device(access_token: &AccessToken, device_key: &str) -> Request {
-    Request::new(
-        Operation::ForgetDevice,
-        &ForgetDeviceRequest {
-            access_token: access_token.expose_secret().to_owned(),
-            device_key: device_key.to_owned(),
-        },
-    )
+    let body = body::ForgetDevice { access_token: access_token.expose_secret(), device_key };
+    Request::new(Operation::ForgetDevice, None, &body)
 }
 
 /// The RespondToAuthChallenge `ChallengeResponses` for a PASSWORD_VERIFIER
 /// (or DEVICE_PASSWORD_VERIFIER) claim, for callers who drive the SRP steps
 /// themselves: `USERNAME` (the challenge's, the pool username), the claim,
 /// `SECRET_HASH` over that username when the client has a secret, and
-/// `DEVICE_KEY` when signing in as a remembered device.
+/// `DEVICE_KEY` when signing in as a remembered device. The map's strings
+/// are plain: the caller wipes SECRET_HASH if it must.
 pub fn password_claim_responses(
     client: &AppClient,
     pool_username: &str,
@@ -153,25 +168,21 @@ pub fn password_claim_responses(
 ) -> HashMap<String, String> {
     let mut responses = claim_responses(pool_username, claim);
     if let Some(hash) = client.secret_hash(pool_username) {
-        responses.insert("SECRET_HASH", hash.as_str().to_owned());
+        responses.insert("SECRET_HASH", hash.as_str());
     }
     if let Some(device) = device {
-        responses.insert("DEVICE_KEY", device.device_key().to_owned());
+        responses.insert("DEVICE_KEY", device.device_key());
     }
-    owned(responses)
+    responses.into_map()
 }
 
-pub(super) fn owned(parameters: HashMap<&'static str, String>) -> HashMap<String, String> {
-    parameters.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
-}
-
-pub(super) fn claim_responses(username: &str, claim: &PasswordClaim) -> HashMap<&'static str, String> {
-    HashMap::from([
-        ("USERNAME", username.to_owned()),
-        ("PASSWORD_CLAIM_SECRET_BLOCK", claim.secret_block().to_owned()),
-        ("PASSWORD_CLAIM_SIGNATURE", claim.signature().to_owned()),
-        ("TIMESTAMP", claim.timestamp().to_owned()),
-    ])
+pub(super) fn claim_responses(username: &str, claim: &PasswordClaim) -> Parameters {
+    let mut responses = Parameters::new();
+    responses.insert("USERNAME", username);
+    responses.insert("PASSWORD_CLAIM_SECRET_BLOCK", claim.secret_block());
+    responses.insert("PASSWORD_CLAIM_SIGNATURE", claim.signature());
+    responses.insert("TIMESTAMP", claim.timestamp());
+    responses
 }
 
 /// Reads a response body: an error status or an `__type` body is a

@@ -3,20 +3,18 @@
 
 use std::collections::HashMap;
 
+use core::mem::take;
+
 use rand_core::CryptoRng;
 
+use super::body::{self, Parameters};
 use super::machine::{Outstanding, State};
 use super::request::{Request, parse};
 use super::{Answer, Prompt, Selection, ServiceError, ServiceErrorKind, SignIn, Step};
 use crate::error::Defect;
 use crate::error::Error;
-use crate::secret::{Password, SecretCode};
 use crate::srp::SrpEphemeral;
-use crate::tokens::Session;
-use crate::wire::{
-    AssociateSoftwareTokenRequest, AssociateSoftwareTokenResponse, Operation, VerifySoftwareTokenRequest,
-    VerifySoftwareTokenResponse,
-};
+use crate::wire::{AssociateSoftwareTokenResponse, Operation, VerifySoftwareTokenResponse};
 
 impl SignIn {
     pub(super) fn on_associate(&mut self, prompt: Prompt, status: u16, body: &[u8]) -> Result<Step, Error> {
@@ -30,9 +28,9 @@ impl SignIn {
         let secret_code =
             response.secret_code.ok_or(Error::Protocol { reason: "AssociateSoftwareToken without SecretCode" })?;
         if response.session.is_some() {
-            self.session = response.session.map(Session::new);
+            self.session = response.session;
         }
-        let prompt = Prompt::SoftwareTokenSecret { secret_code: SecretCode::new(secret_code) };
+        let prompt = Prompt::SoftwareTokenSecret { secret_code };
         self.state = State::Prompted(prompt.clone());
         Ok(Step::Prompt(prompt))
     }
@@ -53,9 +51,9 @@ impl SignIn {
             )));
         }
         if response.session.is_some() {
-            self.session = response.session.map(Session::new);
+            self.session = response.session;
         }
-        let request = self.respond("MFA_SETUP", HashMap::from([("USERNAME", self.username.clone())]));
+        let request = self.respond("MFA_SETUP", self.username_parameter());
         self.state = State::AwaitingAuth(Outstanding::default());
         Ok(Step::Send(request))
     }
@@ -67,60 +65,61 @@ impl SignIn {
         rng: &mut R,
     ) -> Result<Request, Error> {
         let challenge = prompted.challenge_name().ok_or(Error::OutOfOrder)?;
-        let mut responses = HashMap::from([("USERNAME", self.username.clone())]);
+        let mut responses = self.username_parameter();
         let mut outstanding = Outstanding { prompt: Some(prompted.clone()), ..Outstanding::default() };
-        match (prompted, answer) {
-            (Prompt::SmsMfa { .. }, Answer::Code(code)) => mfa_code(&mut responses, "SMS_MFA_CODE", code),
-            (Prompt::SoftwareTokenMfa, Answer::Code(code)) => mfa_code(&mut responses, "SOFTWARE_TOKEN_MFA_CODE", code),
-            (Prompt::EmailOtp { .. }, Answer::Code(code)) => mfa_code(&mut responses, "EMAIL_OTP_CODE", code),
-            (Prompt::SmsOtp { .. }, Answer::Code(code)) => mfa_code(&mut responses, "SMS_OTP_CODE", code),
+        // `Answer` wipes its strings on drop: each is taken (its buffer moved
+        // into a self-wiping parameter), never copied.
+        let mut answer = answer;
+        match (prompted, &mut answer) {
+            (Prompt::SmsMfa { .. }, Answer::Code(code)) => mfa_code(&mut responses, "SMS_MFA_CODE", take(code)),
+            (Prompt::SoftwareTokenMfa, Answer::Code(code)) => {
+                mfa_code(&mut responses, "SOFTWARE_TOKEN_MFA_CODE", take(code))
+            }
+            (Prompt::EmailOtp { .. }, Answer::Code(code)) => mfa_code(&mut responses, "EMAIL_OTP_CODE", take(code)),
+            (Prompt::SmsOtp { .. }, Answer::Code(code)) => mfa_code(&mut responses, "SMS_OTP_CODE", take(code)),
             (Prompt::SelectMfaType { .. }, Answer::MfaType(mfa)) => {
-                responses.insert("ANSWER", mfa.challenge_name().to_owned());
+                responses.insert("ANSWER", mfa.challenge_name());
             }
             (Prompt::MfaSetup { .. }, Answer::SetUpSoftwareToken) => {
-                let body = AssociateSoftwareTokenRequest { session: self.session_text(), access_token: None };
+                let body = body::AssociateSoftwareToken { session: self.session_text() };
+                let request = Request::new(Operation::AssociateSoftwareToken, None, &body);
                 self.state = State::AwaitingAssociate(prompted.clone());
-                return Ok(Request::new(Operation::AssociateSoftwareToken, &body));
+                return Ok(request);
             }
             (Prompt::MfaSetup { .. }, Answer::SetUpEmailMfa { email }) => {
-                responses.insert("EMAIL", email);
+                responses.insert("EMAIL", take(email));
             }
             (Prompt::SoftwareTokenSecret { .. } | Prompt::SoftwareTokenSetupCode, Answer::Code(code)) => {
-                let body = VerifySoftwareTokenRequest {
-                    session: self.session_text(),
-                    access_token: None,
-                    user_code: code,
-                    friendly_device_name: None,
-                };
+                let code = zeroize::Zeroizing::new(take(code));
+                let body = body::VerifySoftwareToken { session: self.session_text(), user_code: &code };
+                let request = Request::new(Operation::VerifySoftwareToken, None, &body);
                 self.state = State::AwaitingVerify(prompted.clone());
-                return Ok(Request::new(Operation::VerifySoftwareToken, &body));
+                return Ok(request);
             }
             (Prompt::NewPasswordRequired { required_attributes, .. }, Answer::NewPassword { password, attributes }) => {
                 if required_attributes.iter().any(|name| !attributes.contains_key(name)) {
                     return Err(Error::invalid_input("requiredAttributes", Defect::Missing));
                 }
-                responses.insert("NEW_PASSWORD", password_text(&password));
-                let mut request = self.respond(challenge, responses);
-                for (name, value) in attributes {
-                    if let Some(map) = request.body.get_mut("ChallengeResponses").and_then(|v| v.as_object_mut()) {
-                        map.insert(format!("userAttributes.{name}"), value.into());
-                    }
+                responses.insert("NEW_PASSWORD", password.as_str());
+                for (name, value) in attributes.iter_mut() {
+                    responses.insert(format!("userAttributes.{name}"), take(value));
                 }
+                let request = self.respond(challenge, responses);
                 self.state = State::AwaitingAuth(outstanding);
                 return Ok(request);
             }
             (Prompt::CustomChallenge { .. }, Answer::Custom(answer)) => {
-                responses.insert("ANSWER", answer);
+                responses.insert("ANSWER", take(answer));
                 self.add_device_key(&mut responses);
             }
             (Prompt::SelectChallenge { .. }, Answer::Select(selection)) => {
-                let mut parameters = HashMap::new();
-                responses.insert("ANSWER", selection_name(&selection).to_owned());
-                self.add_selection(selection, &mut parameters, &mut outstanding, rng);
+                let mut parameters = Parameters::new();
+                responses.insert("ANSWER", selection_name(selection));
+                self.add_selection(selection.clone(), &mut parameters, &mut outstanding, rng);
                 responses.extend(parameters);
             }
             (Prompt::WebAuthn { .. }, Answer::WebAuthnCredential(credential)) => {
-                responses.insert("CREDENTIAL", credential);
+                responses.insert("CREDENTIAL", take(credential));
             }
             _ => return Err(Error::OutOfOrder),
         }
@@ -140,31 +139,36 @@ impl SignIn {
     pub(super) fn add_selection<R: CryptoRng + ?Sized>(
         &mut self,
         selection: Selection,
-        parameters: &mut HashMap<&'static str, String>,
+        parameters: &mut Parameters,
         outstanding: &mut Outstanding,
         rng: &mut R,
     ) {
         match selection {
             Selection::PasswordSrp(password) => {
                 let ephemeral = SrpEphemeral::generate(rng, self.client.private_exponent_size);
-                parameters.insert("SRP_A", ephemeral.srp_a().to_owned());
+                parameters.insert("SRP_A", ephemeral.srp_a());
                 outstanding.user_srp = Some(ephemeral);
                 self.password = Some(password);
             }
             Selection::Password(password) => {
-                parameters.insert("PASSWORD", password_text(&password));
+                parameters.insert("PASSWORD", password.as_str());
             }
             Selection::EmailOtp | Selection::SmsOtp | Selection::WebAuthn => {}
         }
     }
 }
 
-fn mfa_code(responses: &mut HashMap<&'static str, String>, name: &'static str, code: String) {
-    responses.insert(name, code);
+impl SignIn {
+    /// `USERNAME`, which every challenge answer carries.
+    pub(super) fn username_parameter(&self) -> Parameters {
+        let mut parameters = Parameters::new();
+        parameters.insert("USERNAME", self.username.as_str());
+        parameters
+    }
 }
 
-pub(super) fn password_text(password: &Password) -> String {
-    String::from_utf8_lossy(password.as_bytes()).into_owned()
+fn mfa_code(responses: &mut Parameters, name: &'static str, code: String) {
+    responses.insert(name, code);
 }
 
 pub(super) fn selection_name(selection: &Selection) -> &'static str {

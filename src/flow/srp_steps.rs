@@ -38,11 +38,9 @@ impl SignIn {
                 let device =
                     self.device.as_ref().ok_or(Error::Protocol { reason: "DEVICE_SRP_AUTH without a device" })?;
                 let ephemeral = SrpEphemeral::generate(rng, self.client.private_exponent_size);
-                let responses = HashMap::from([
-                    ("USERNAME", self.username.clone()),
-                    ("DEVICE_KEY", device.device_key().to_owned()),
-                    ("SRP_A", ephemeral.srp_a().to_owned()),
-                ]);
+                let mut responses = self.username_parameter();
+                responses.insert("DEVICE_KEY", device.device_key());
+                responses.insert("SRP_A", ephemeral.srp_a());
                 let request = self.respond("DEVICE_SRP_AUTH", responses);
                 self.state = State::AwaitingAuth(Outstanding { device_srp: Some(ephemeral), ..Outstanding::default() });
                 Ok(Step::Send(request))
@@ -58,7 +56,7 @@ impl SignIn {
                 let parsed = DevicePasswordVerifierChallenge::from_parameters(&parameters)?;
                 let claim = ephemeral.answer_device_password_verifier(device, &parsed)?.sign(now);
                 let mut responses = claim_responses(&self.username, &claim);
-                responses.insert("DEVICE_KEY", device.device_key().to_owned());
+                responses.insert("DEVICE_KEY", device.device_key());
                 let request = self.respond("DEVICE_PASSWORD_VERIFIER", responses);
                 self.state = State::AwaitingAuth(Outstanding::default());
                 Ok(Step::Send(request))

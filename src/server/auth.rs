@@ -121,7 +121,7 @@ impl Service {
         }
         parameters["USER_ID_FOR_SRP"] = json!(shown);
         parameters["USERNAME"] = json!(shown);
-        let pending = Pending::PasswordVerifier { username, srp };
+        let pending = Pending::PasswordVerifier { username, srp: Box::new(srp) };
         Ok(self.challenge(flow, "PASSWORD_VERIFIER", parameters, pending, rng))
     }
 

@@ -87,7 +87,7 @@ impl Service {
         &mut self,
         reply: Reply<'_>,
         user: Option<String>,
-        srp: SrpRound,
+        srp: Box<SrpRound>,
         rng: &mut R,
     ) -> Result<Value, Fault> {
         let device_key = reply.responses.get("DEVICE_KEY").cloned();
@@ -121,7 +121,7 @@ impl Service {
     fn remember_password_a(&mut self, response: &Value, a: &Residue) {
         let session = response["Session"].as_str().and_then(|id| self.sessions.get_mut(id));
         if let Some(Session { pending: Pending::DeviceSrpAuth { password_a, .. }, .. }) = session {
-            *password_a = Some(a.clone());
+            *password_a = Some(Box::new(a.clone()));
         }
     }
 

@@ -125,7 +125,7 @@ impl Service {
         reply: &Reply<'_>,
         username: String,
         device_key: String,
-        password_a: Option<Residue>,
+        password_a: Option<Box<Residue>>,
         rng: &mut R,
     ) -> Result<Value, Fault> {
         if reply.responses.get("DEVICE_KEY") != Some(&device_key) {
@@ -133,7 +133,7 @@ impl Service {
         }
         let a = parse_srp_a(reply.responses.get("SRP_A"))?;
         // A fresh private a for the device (PROTOCOL.md); pycognito reuses the user's.
-        if password_a.as_ref() == Some(&a) {
+        if password_a.as_deref() == Some(&a) {
             return Err(not_authorized("SRP_A for DEVICE_SRP_AUTH must be fresh, not the PASSWORD_VERIFIER step's"));
         }
         let (_, pool) = self.client(reply.flow.client_id)?;
@@ -143,7 +143,7 @@ impl Service {
         parameters["USERNAME"] = json!(username);
         parameters["DEVICE_KEY"] = json!(device_key);
         let flow = reply.flow.with_device(Some(device_key.clone())).with_custom(false);
-        let pending = Pending::DevicePasswordVerifier { username, device_key, srp };
+        let pending = Pending::DevicePasswordVerifier { username, device_key, srp: Box::new(srp) };
         Ok(self.challenge(&flow, "DEVICE_PASSWORD_VERIFIER", parameters, pending, rng))
     }
 
@@ -154,7 +154,7 @@ impl Service {
         reply: &Reply<'_>,
         username: String,
         device_key: String,
-        srp: SrpRound,
+        srp: Box<SrpRound>,
         rng: &mut R,
     ) -> Result<Value, Fault> {
         let (_, pool) = self.client(reply.flow.client_id)?;

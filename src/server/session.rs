@@ -47,20 +47,23 @@ impl<'a> Flow<'a> {
 
 /// What a session's challenge waits for.
 pub(super) enum Pending {
+    /// The SRP round is boxed wherever it is kept, so that a session moved
+    /// in and out of the store moves a pointer, and the round's secrets are
+    /// wiped where they live.
     PasswordVerifier {
         username: Option<String>,
-        srp: SrpRound,
+        srp: Box<SrpRound>,
     },
     DeviceSrpAuth {
         username: String,
         device_key: String,
         /// The SRP_A of the sign-in's PASSWORD_VERIFIER step: the device's must be fresh.
-        password_a: Option<Residue>,
+        password_a: Option<Box<Residue>>,
     },
     DevicePasswordVerifier {
         username: String,
         device_key: String,
-        srp: SrpRound,
+        srp: Box<SrpRound>,
     },
     /// A one-time code: TOTP (`code: None`) or one sent to the outbox.
     Code {

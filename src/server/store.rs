@@ -15,7 +15,9 @@ const PURGE_PER_INSERT: usize = 4;
 type Owner = (String, String);
 
 /// A session with its place in the indexes; boxed, so the table's slots
-/// stay small however large a session's SRP round is.
+/// stay small, and what a resized table frees holds pointers only. Taking
+/// a session moves it out of its box: it holds its SRP round in a box of
+/// its own, so the freed box keeps no secret.
 struct Stored {
     order: u64,
     owner: Owner,

@@ -102,7 +102,7 @@ impl World {
         let pool = self.pool_of(request);
         let mut service = self.service.lock().expect("not poisoned");
         if let Some(pool) = pool {
-            let received = Received { pool, operation: request.operation(), body: request.body().clone() };
+            let received = Received { pool, operation: request.operation(), body: request_body(request) };
             self.received.lock().expect("not poisoned").push(received);
         }
         service.handle(&request.target(), request.body_json().as_bytes(), self.now, &mut rand::rng())
@@ -114,11 +114,12 @@ impl World {
     }
 
     fn pool_of(&self, request: &Request) -> Option<UserPoolId> {
-        match request.body().get("ClientId").and_then(Value::as_str) {
+        match request_body(request).get("ClientId").and_then(Value::as_str) {
             Some(client_id) => self.pools.iter().find(|p| p.client.client_id() == client_id).map(|p| p.id.clone()),
             // ConfirmDevice and UpdateDeviceStatus go by the access token's issuer.
             None => {
-                let token = request.body().get("AccessToken").and_then(Value::as_str)?;
+                let body = request_body(request);
+                let token = body.get("AccessToken").and_then(Value::as_str)?;
                 let service = self.service.lock().expect("not poisoned");
                 let claims = service.verify_token(token, self.now)?;
                 let issuer = claims["iss"].as_str()?.to_owned();
@@ -190,4 +191,9 @@ impl Interaction for Person {
     async fn answer(&mut self, prompt: &Prompt, refused: Option<&ServiceError>) -> Result<Answer, Cancelled> {
         self.respond(prompt, refused)
     }
+}
+
+/// A request's body as JSON, to look into.
+fn request_body(request: &Request) -> Value {
+    serde_json::from_str(request.body_json()).expect("the machine writes JSON")
 }

@@ -39,12 +39,11 @@ impl Exchange {
     /// Sends one request, saying which on standard error.
     pub fn send(&self, request: &Request) -> Result<(u16, Vec<u8>), Error> {
         let operation = request.operation().name();
-        let body = request.body();
-        let challenge = body["ChallengeName"].as_str();
+        let challenge = request.challenge_name();
         if challenge == Some("DEVICE_SRP_AUTH") {
             eprintln!("signing in as the remembered device");
         }
-        match body["AuthFlow"].as_str().or(challenge) {
+        match request.auth_flow().or(challenge) {
             Some(what) => eprintln!("-> {operation} ({what})"),
             None => eprintln!("-> {operation}"),
         }

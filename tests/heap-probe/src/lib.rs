@@ -12,6 +12,10 @@
 //! probe never records itself. Between [`pause`] and [`resume`] frees are
 //! recorded only for blocks allocated while recording; that lets a test
 //! run an in-process server (whose copies are not the client's) unrecorded.
+//! During a recording every block is zeroed when it is allocated and again
+//! once looked at when it is freed: a block the client frees shows only
+//! what was written into it since its allocation, never a stale copy the
+//! server, the allocator or an earlier block left in the same memory.
 //!
 //! This crate is test support only: it is the one place of the project
 //! besides the CPU kernels that needs `unsafe`, because `GlobalAlloc` is an
@@ -149,8 +153,12 @@ unsafe impl GlobalAlloc for Probe {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded with the caller's guarantees.
         let block = unsafe { System.alloc(layout) };
-        if !block.is_null() && RECORDING.load(Ordering::Relaxed) {
-            with_state(|state| state.insert_live(block as usize, layout.size()));
+        if !block.is_null() && ACTIVE.load(Ordering::Relaxed) {
+            // SAFETY: `System` just handed out this block of `layout.size()` bytes.
+            unsafe { core::ptr::write_bytes(block, 0, layout.size()) };
+            if RECORDING.load(Ordering::Relaxed) {
+                with_state(|state| state.insert_live(block as usize, layout.size()));
+            }
         }
         block
     }
@@ -175,6 +183,9 @@ unsafe impl GlobalAlloc for Probe {
                     state.record_freed(unsafe { core::slice::from_raw_parts(block, layout.size()) });
                 }
             });
+            // SAFETY: as above, the block is the caller's to give back and still
+            // ours until `System` frees it below: zeroing it is a plain write.
+            unsafe { core::ptr::write_bytes(block, 0, layout.size()) };
         }
         // SAFETY: forwarded with the caller's guarantees.
         unsafe { System.dealloc(block, layout) }
@@ -237,6 +248,30 @@ impl Recording {
     /// How many freed blocks contain `needle` (as a byte substring).
     pub fn freed_blocks_containing(&self, needle: &[u8]) -> usize {
         with_state(|state| state.freed_records().filter(|block| contains(block, needle)).count())
+    }
+
+    /// The freed blocks that contain `needle`, each as its size and a
+    /// printable excerpt around the needle: to find where a copy came from.
+    pub fn freed_blocks_showing(&self, needle: &[u8]) -> Vec<(usize, String)> {
+        let found: Vec<Vec<u8>> = with_state(|state| {
+            state.freed_records().filter(|block| contains(block, needle)).map(<[u8]>::to_vec).collect()
+        });
+        found
+            .iter()
+            .map(|block| {
+                let at = block.windows(needle.len()).position(|w| w == needle).unwrap_or(0);
+                let show = |bytes: &[u8]| -> String {
+                    bytes.iter().map(|&b| if b.is_ascii_graphic() || b == b' ' { b as char } else { '.' }).collect()
+                };
+                let text = format!(
+                    "[start] {} ... [needle at {at}] {} ... [end] {}",
+                    show(&block[..block.len().min(72)]),
+                    show(&block[at..(at + needle.len()).min(block.len())]),
+                    show(&block[block.len().saturating_sub(24)..])
+                );
+                (block.len(), text)
+            })
+            .collect()
     }
 
     /// How many blocks allocated during the recording and still allocated
