@@ -51,8 +51,9 @@ type Padded = [u32; SPAN];
 
 /// N in digits, reversed: `N_REV[FRONT + DIGITS - 1 - i]` is digit `i`.
 const N_REV: Padded = reverse(&padded(&N));
-/// N's digit 0.
+/// N's digits 0 and 1.
 const N0: u64 = N_REV[FRONT + DIGITS - 1] as u64;
+const N1: u64 = N_REV[FRONT + DIGITS - 2] as u64;
 /// `-N^-1 mod 2^28` (and, masked, mod `2^20`): `-N^-1 mod 2^64` reduced.
 const N_INV: u64 = N0_INV & MASK;
 
@@ -98,16 +99,17 @@ fn dot(x: &[u32], y: &[u32], chunks: usize) -> u64 {
     sum
 }
 
-/// `sum x_i * y_i + z_i * w_i`, as [`dot`]: a product column and its
-/// reduction column in one pass.
+/// Two neighbouring columns from one pass over `x`: `sum x_i * y_(i+1)`
+/// (column k, `y` read from its second digit) and `sum x_i * y_i`
+/// (column k + 1), each over `chunks` chunks of 4.
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
-fn dot2(x: &[u32], y: &[u32], z: &[u32], w: &[u32], chunks: usize) -> u64 {
-    dot(x, y, chunks) + dot(z, w, chunks)
+fn dot_pair(x: &[u32], y: &[u32], chunks: usize) -> (u64, u64) {
+    (dot(x, y.get(1..).unwrap_or_default(), chunks), dot(x, y, chunks))
 }
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-use simd128::{dot, dot2};
+use simd128::dot_pair;
 
 /// The column sums in wasm's 128-bit vectors: `i64x2.extmul_{low,high}_i32x4_u`
 /// make two `u32 × u32 → u64` products each, four per chunk of digits.
@@ -129,8 +131,7 @@ mod simd128 {
 
     /// Two lanes of `acc + x * y`: the low pair of products and the high pair.
     #[inline(always)]
-    fn mac(acc: (v128, v128), x: &[u32; 4], y: &[u32; 4]) -> (v128, v128) {
-        let (x, y) = (load(x), load(y));
+    fn mac(acc: (v128, v128), x: v128, y: v128) -> (v128, v128) {
         (i64x2_add(acc.0, u64x2_extmul_low_u32x4(x, y)), i64x2_add(acc.1, u64x2_extmul_high_u32x4(x, y)))
     }
 
@@ -141,26 +142,20 @@ mod simd128 {
         u64x2_extract_lane::<0>(v) + u64x2_extract_lane::<1>(v)
     }
 
-    /// `sum x_i * y_i` over the first `chunks` chunks of 4.
+    /// Two neighbouring columns from one pass over `x`, as the scalar
+    /// `dot_pair`: each chunk of `x` is loaded once for both.
     #[inline(always)]
-    pub(super) fn dot(x: &[u32], y: &[u32], chunks: usize) -> u64 {
-        let mut acc = (u32x4(0, 0, 0, 0), u32x4(0, 0, 0, 0));
-        for (x, y) in x.as_chunks::<4>().0.iter().zip(y.as_chunks::<4>().0).take(chunks) {
-            acc = mac(acc, x, y);
+    pub(super) fn dot_pair(x: &[u32], y: &[u32], chunks: usize) -> (u64, u64) {
+        let zero = u32x4(0, 0, 0, 0);
+        let (mut first, mut second) = ((zero, zero), (zero, zero));
+        let y_next = y.get(1..).unwrap_or_default().as_chunks::<4>().0;
+        let chunks_of = x.as_chunks::<4>().0.iter().zip(y_next).zip(y.as_chunks::<4>().0);
+        for ((x, y_next), y) in chunks_of.take(chunks) {
+            let x = load(x);
+            first = mac(first, x, load(y_next));
+            second = mac(second, x, load(y));
         }
-        total(acc)
-    }
-
-    /// `sum x_i * y_i + z_i * w_i` over the first `chunks` chunks of 4.
-    #[inline(always)]
-    pub(super) fn dot2(x: &[u32], y: &[u32], z: &[u32], w: &[u32], chunks: usize) -> u64 {
-        let mut acc = (u32x4(0, 0, 0, 0), u32x4(0, 0, 0, 0));
-        let xy = x.as_chunks::<4>().0.iter().zip(y.as_chunks::<4>().0);
-        let zw = z.as_chunks::<4>().0.iter().zip(w.as_chunks::<4>().0);
-        for ((x, y), (z, w)) in xy.zip(zw).take(chunks) {
-            acc = mac(mac(acc, x, y), z, w);
-        }
-        total(acc)
+        (total(first), total(second))
     }
 }
 
@@ -204,37 +199,60 @@ fn reduce_once(a: &Limbs, top: u64) -> Limbs {
     out
 }
 
+/// The results of the columns, as [`redc`] finishes them.
+struct Columns {
+    /// The reduction digits `m_k`, zero for the columns not finished yet.
+    m: Padded,
+    /// The 8 bits of column 109 above the 3072nd: the result's lowest.
+    low: u64,
+    /// Columns 110..=218, the result's digits from bit 8 on.
+    high: [u32; DIGITS - 1],
+}
+
+impl Columns {
+    /// Finishes column `k`, whose total (carry in included) is `t`;
+    /// returns the carry out.
+    #[inline(always)]
+    fn finish(&mut self, k: usize, t: u64) -> u64 {
+        if k < DIGITS - 1 {
+            // m_k zeroes the column's low 28 bits.
+            let mk = t.wrapping_mul(N_INV) & MASK;
+            self.m[FRONT + k] = mk as u32;
+            (t + mk * N0) >> BITS
+        } else if k == DIGITS - 1 {
+            // A 20-bit m_109 completes 3072 bits; 8 bits stay over.
+            let mk = t.wrapping_mul(N_INV) & ((1 << LAST_BITS) - 1);
+            self.m[FRONT + k] = mk as u32;
+            let t = t + mk * N0;
+            self.low = (t >> LAST_BITS) & ((1 << (BITS - LAST_BITS)) - 1);
+            t >> BITS
+        } else {
+            self.high[k - DIGITS] = (t & MASK) as u32;
+            t >> BITS
+        }
+    }
+
+    /// `m_k`, zero past the last reduction digit.
+    fn m(&self, k: usize) -> u64 {
+        self.m.get(FRONT + k).map_or(0, |&m| u64::from(m))
+    }
+}
+
 /// Montgomery reduction interleaved with a product given column by
-/// column: `column(k, m)` is column k of the product plus, from `m`
-/// (the reduction digits, zero from k on), column k of `m * N`.
+/// column: `column_0` is column 0 of the product, and `pair(k, m)` for
+/// odd k columns k and k + 1 of the product plus, from `m` (the reduction
+/// digits, zero from k on), of `m * N`. Column k + 1 then still lacks
+/// `m_k * n_1`, added here once `m_k` is known.
 #[inline(always)]
-fn redc(column: impl Fn(usize, &Padded) -> u64) -> Limbs {
-    let mut m = [0u32; SPAN];
-    let mut carry = 0u64;
-    // Columns 0..=108: each m_k zeroes its column's low 28 bits.
-    for k in 0..DIGITS - 1 {
-        let t = carry + column(k, &m);
-        let mk = t.wrapping_mul(N_INV) & MASK;
-        let t = t + mk * N0;
-        m[FRONT + k] = mk as u32;
-        carry = t >> BITS;
+fn redc(column_0: u64, pair: impl Fn(usize, &Padded) -> (u64, u64)) -> Limbs {
+    let mut columns = Columns { m: [0; SPAN], low: 0, high: [0; DIGITS - 1] };
+    let mut carry = columns.finish(0, column_0);
+    for k in (1..2 * DIGITS - 1).step_by(2) {
+        let (this, next) = pair(k, &columns.m);
+        carry = columns.finish(k, carry + this);
+        carry = columns.finish(k + 1, carry + next + columns.m(k) * N1);
     }
-    // Column 109: a 20-bit digit completes 3072 bits; 8 bits stay over.
-    let k = DIGITS - 1;
-    let t = carry + column(k, &m);
-    let mk = t.wrapping_mul(N_INV) & ((1 << LAST_BITS) - 1);
-    let t = t + mk * N0;
-    m[FRONT + k] = mk as u32;
-    let low = (t >> LAST_BITS) & ((1 << (BITS - LAST_BITS)) - 1);
-    carry = t >> BITS;
-    // Columns 110..=218: the result's digits.
-    let mut high = [0u32; DIGITS - 1];
-    for (j, digit) in high.iter_mut().enumerate() {
-        let t = carry + column(DIGITS + j, &m);
-        *digit = (t & MASK) as u32;
-        carry = t >> BITS;
-    }
-    let (limbs, top) = pack(low, &high, carry);
+    let (limbs, top) = pack(columns.low, &columns.high, carry);
     reduce_once(&limbs, top)
 }
 
@@ -244,14 +262,17 @@ fn terms(k: usize) -> (usize, usize) {
     (k.saturating_sub(DIGITS - 1), k.min(DIGITS - 1))
 }
 
-/// Column `k` of `x * y` (and of `z * w`) from `x` forward and `y`
-/// reversed: where chunks of 4 start in each, and how many. `x_i` pairs
-/// with `y_rev[FRONT + DIGITS - 1 - k + i]`; the up to 3 terms past `hi`
-/// meet the zeros after `y_rev`'s digits (`k < 109`) or after `x`'s.
+/// Columns k and k + 1 of `x * y` (and of `z * w`) from `x` forward and
+/// `y` reversed, for [`dot_pair`]: where the chunks of 4 start in `x` and
+/// in `y` (column k + 1's alignment), and how many. `x_i` pairs with
+/// `y_rev[FRONT + DIGITS - 1 - k + i]` in column k. Every term outside a
+/// column meets a zero: past `hi`, the zeros after `y_rev`'s digits
+/// (`k < 109`) or after `x`'s; column k + 1's term at `lo` of column k
+/// (`k >= 109`), the zero before `y_rev`'s digits.
 #[inline(always)]
-fn column(k: usize) -> (usize, usize, usize) {
-    let (lo, hi) = terms(k);
-    (FRONT + lo, FRONT + DIGITS - 1 + lo - k, (hi + 1 - lo).div_ceil(4))
+fn pair_terms(k: usize) -> (usize, usize, usize) {
+    let ((lo, _), (_, hi)) = (terms(k), terms(k + 1));
+    (FRONT + lo, FRONT + DIGITS - 2 + lo - k, (hi + 1 - lo).div_ceil(4))
 }
 
 /// Montgomery product `a * b * R^-1 mod N`, for `a, b < N`.
@@ -259,9 +280,12 @@ fn column(k: usize) -> (usize, usize, usize) {
 pub(super) fn mul(a: &Limbs, b: &Limbs) -> Limbs {
     let a = padded(a);
     let b_rev = reverse(&padded(b));
-    redc(|k, m| {
-        let (x, y, chunks) = column(k);
-        dot2(&a[x..], &b_rev[y..], &m[x..], &N_REV[y..], chunks)
+    let column_0 = u64::from(a[FRONT]) * u64::from(b_rev[FRONT + DIGITS - 1]);
+    redc(column_0, |k, m| {
+        let (x, y, chunks) = pair_terms(k);
+        let (ab, ab_next) = dot_pair(&a[x..], &b_rev[y..], chunks);
+        let (mn, mn_next) = dot_pair(&m[x..], &N_REV[y..], chunks);
+        (ab + mn, ab_next + mn_next)
     })
 }
 
@@ -271,18 +295,20 @@ pub(super) fn mul(a: &Limbs, b: &Limbs) -> Limbs {
 pub(super) fn sqr(a: &Limbs) -> Limbs {
     let a = padded(a);
     let a_rev = reverse(&a);
-    redc(|k, m| {
-        // Cross products: the pairs i < k - i, so lo <= i < half. The
-        // chunks end at half; the up to 3 terms before lo meet the zeros
-        // before a's digits (k < 110) or before a_rev's.
+    let square = |i: usize| u64::from(a[FRONT + i]).pow(2);
+    redc(square(0), |k, m| {
+        // Cross products: the pairs i < k - i, so lo <= i < half, the
+        // same half for odd k and k + 1. The chunks end at half; the up to
+        // 3 terms before a column's lo meet the zeros before a's digits
+        // (k < 109) or before a_rev's.
         let (lo, _) = terms(k);
         let half = k.div_ceil(2);
         let chunks = (half - lo).div_ceil(4);
         let start = FRONT + half - 4 * chunks;
-        let cross = dot(&a[start..], &a_rev[start + DIGITS - 1 - k..], chunks);
-        let diagonal = if k % 2 == 0 { u64::from(a[FRONT + k / 2]).pow(2) } else { 0 };
-        let (x, y, chunks) = column(k);
-        2 * cross + diagonal + dot(&m[x..], &N_REV[y..], chunks)
+        let (cross, cross_next) = dot_pair(&a[start..], &a_rev[start + DIGITS - 2 - k..], chunks);
+        let (x, y, chunks) = pair_terms(k);
+        let (mn, mn_next) = dot_pair(&m[x..], &N_REV[y..], chunks);
+        (2 * cross + mn, 2 * cross_next + square(half) + mn_next)
     })
 }
 
