@@ -108,8 +108,17 @@ fn dot_pair(x: &[u32], y: &[u32], chunks: usize) -> (u64, u64) {
     (dot(x, y.get(1..).unwrap_or_default(), chunks), dot(x, y, chunks))
 }
 
+/// `dot_pair(x, y) + dot_pair(z, w)`, lane by lane: a product's columns
+/// and their reduction columns in one pass.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(always)]
+fn dot2_pair(x: &[u32], y: &[u32], z: &[u32], w: &[u32], chunks: usize) -> (u64, u64) {
+    let ((xy, xy_next), (zw, zw_next)) = (dot_pair(x, y, chunks), dot_pair(z, w, chunks));
+    (xy + zw, xy_next + zw_next)
+}
+
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-use simd128::dot_pair;
+use simd128::{dot_pair, dot2_pair};
 
 /// The column sums in wasm's 128-bit vectors: `i64x2.extmul_{low,high}_i32x4_u`
 /// make two `u32 × u32 → u64` products each, four per chunk of digits.
@@ -154,6 +163,23 @@ mod simd128 {
             let x = load(x);
             first = mac(first, x, load(y_next));
             second = mac(second, x, load(y));
+        }
+        (total(first), total(second))
+    }
+
+    /// `dot_pair(x, y) + dot_pair(z, w)` in one loop.
+    #[inline(always)]
+    pub(super) fn dot2_pair(x: &[u32], y: &[u32], z: &[u32], w: &[u32], chunks: usize) -> (u64, u64) {
+        let zero = u32x4(0, 0, 0, 0);
+        let (mut first, mut second) = ((zero, zero), (zero, zero));
+        let y_next = y.get(1..).unwrap_or_default().as_chunks::<4>().0;
+        let w_next = w.get(1..).unwrap_or_default().as_chunks::<4>().0;
+        let xy = x.as_chunks::<4>().0.iter().zip(y_next).zip(y.as_chunks::<4>().0);
+        let zw = z.as_chunks::<4>().0.iter().zip(w_next).zip(w.as_chunks::<4>().0);
+        for (((x, y_next), y), ((z, w_next), w)) in xy.zip(zw).take(chunks) {
+            let (x, z) = (load(x), load(z));
+            first = mac(mac(first, x, load(y_next)), z, load(w_next));
+            second = mac(mac(second, x, load(y)), z, load(w));
         }
         (total(first), total(second))
     }
@@ -283,9 +309,7 @@ pub(super) fn mul(a: &Limbs, b: &Limbs) -> Limbs {
     let column_0 = u64::from(a[FRONT]) * u64::from(b_rev[FRONT + DIGITS - 1]);
     redc(column_0, |k, m| {
         let (x, y, chunks) = pair_terms(k);
-        let (ab, ab_next) = dot_pair(&a[x..], &b_rev[y..], chunks);
-        let (mn, mn_next) = dot_pair(&m[x..], &N_REV[y..], chunks);
-        (ab + mn, ab_next + mn_next)
+        dot2_pair(&a[x..], &b_rev[y..], &m[x..], &N_REV[y..], chunks)
     })
 }
 
