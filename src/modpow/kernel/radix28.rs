@@ -6,10 +6,12 @@
 //! carry, several instructions each. A 28 × 28-bit product leaves 8 bits
 //! of headroom in a `u64`, so a whole column of the product *and* of the
 //! Montgomery reduction (at most 221 products below 2^56, plus the carry
-//! in) sums without overflow, and the carry moves once per column: each
-//! product is one load pair, one `i64.mul` and one `i64.add`. The columns
-//! are dot products of a forward and a reversed operand, which LLVM also
-//! turns into `i64x2.extmul_*_i32x4_u` when built with `simd128`.
+//! in) sums without overflow, and the carry moves once per column. The
+//! columns are dot products of a forward and a reversed operand, two
+//! neighbouring columns per pass; built with `simd128` they run in
+//! `i64x2.extmul_*_i32x4_u` (two products per instruction). Without
+//! `simd128` this kernel measured no faster than the 32-bit one on wasm32,
+//! so it is selected only with it (BENCHMARKS.md).
 //!
 //! Montgomery reduction is interleaved column by column (product
 //! scanning): column k's reduction digit `m_k` zeroes that column, so
@@ -51,8 +53,9 @@ type Padded = [u32; SPAN];
 
 /// N in digits, reversed: `N_REV[FRONT + DIGITS - 1 - i]` is digit `i`.
 const N_REV: Padded = reverse(&padded(&N));
-/// N's digits 0 and 1.
+/// N's digit 0.
 const N0: u64 = N_REV[FRONT + DIGITS - 1] as u64;
+/// N's digit 1.
 const N1: u64 = N_REV[FRONT + DIGITS - 2] as u64;
 /// `-N^-1 mod 2^28` (and, masked, mod `2^20`): `-N^-1 mod 2^64` reduced.
 const N_INV: u64 = N0_INV & MASK;
