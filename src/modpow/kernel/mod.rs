@@ -4,7 +4,8 @@
 //! | kernel | limbs | where |
 //! |---|---|---|
 //! | [`Kernel::Portable`] | 48 × 64 bits, `u128` products | any target; the fallback |
-//! | [`Kernel::Limb32`] | 96 × 32 bits, `u64` products | chosen at compile time on wasm32 |
+//! | [`Kernel::Limb32`] | 96 × 32 bits, `u64` products | chosen at compile time on wasm32 without `simd128` |
+//! | [`Kernel::Radix28`] | 110 × 28 bits, `u64` column sums | chosen at compile time on wasm32 with `simd128` |
 //! | [`Kernel::Bmi2Adx`] | 48 × 64 bits, `mulx`/`adcx`/`adox` | x86-64 with BMI2 and ADX, chosen at run time |
 //!
 //! Every kernel computes the same function (values in Montgomery form with
@@ -15,6 +16,7 @@
 
 mod limb32;
 mod portable;
+mod radix28;
 mod schoolbook;
 #[cfg(target_arch = "x86_64")]
 mod x86_64;
@@ -33,6 +35,9 @@ pub(crate) enum Kernel {
     Portable,
     /// 32-bit limbs in safe portable Rust: one `i64.mul` per product on wasm32.
     Limb32,
+    /// 28-bit digits in safe portable Rust, one carry per column; in
+    /// `simd128` vectors on wasm32 built with it.
+    Radix28,
     /// 64-bit limbs compiled for BMI2 and ADX; holds the detection's proof.
     #[cfg(target_arch = "x86_64")]
     Bmi2Adx(Bmi2Adx),
@@ -41,6 +46,20 @@ pub(crate) enum Kernel {
 std::thread_local! {
     /// A kernel this thread was told to use instead of the best one.
     static OVERRIDE: Cell<Option<Kernel>> = const { Cell::new(None) };
+}
+
+/// wasm32's kernel, fixed at compile time (wasm has no run-time feature
+/// detection): 28-bit digits where `simd128` gives two products per
+/// instruction, else 32-bit limbs, which measured faster without it
+/// (BENCHMARKS.md).
+const fn wasm32_best() -> Option<Kernel> {
+    if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
+        Some(Kernel::Radix28)
+    } else if cfg!(target_arch = "wasm32") {
+        Some(Kernel::Limb32)
+    } else {
+        None
+    }
 }
 
 impl Kernel {
@@ -58,13 +77,13 @@ impl Kernel {
             if let Some(kernel) = Bmi2Adx::detect() {
                 return Kernel::Bmi2Adx(kernel);
             }
-            if cfg!(target_arch = "wasm32") { Kernel::Limb32 } else { Kernel::Portable }
+            wasm32_best().unwrap_or(Kernel::Portable)
         })
     }
 
     /// Every kernel this CPU runs, the portable one first.
     pub(crate) fn available() -> Vec<Kernel> {
-        let portable = [Kernel::Portable, Kernel::Limb32];
+        let portable = [Kernel::Portable, Kernel::Limb32, Kernel::Radix28];
         #[cfg(target_arch = "x86_64")]
         return portable.into_iter().chain(Bmi2Adx::detect().map(Kernel::Bmi2Adx)).collect();
         #[cfg(not(target_arch = "x86_64"))]
@@ -76,6 +95,7 @@ impl Kernel {
         match self {
             Kernel::Portable => "portable",
             Kernel::Limb32 => "limb32",
+            Kernel::Radix28 => "radix28",
             #[cfg(target_arch = "x86_64")]
             Kernel::Bmi2Adx(_) => "bmi2-adx",
         }
@@ -101,6 +121,7 @@ impl Kernel {
         match self {
             Kernel::Portable => portable::mul(a, b),
             Kernel::Limb32 => limb32::mul(a, b),
+            Kernel::Radix28 => radix28::mul(a, b),
             #[cfg(target_arch = "x86_64")]
             Kernel::Bmi2Adx(k) => k.mul(a, b),
         }
@@ -113,6 +134,7 @@ impl Kernel {
         match self {
             Kernel::Portable => portable::sqr(a),
             Kernel::Limb32 => limb32::sqr(a),
+            Kernel::Radix28 => radix28::sqr(a),
             #[cfg(target_arch = "x86_64")]
             Kernel::Bmi2Adx(k) => k.sqr(a),
         }

@@ -70,7 +70,7 @@ fn kernels_exercised_on_this_cpu() {
     }
     #[cfg(not(target_arch = "x86_64"))]
     println!("skipped bmi2-adx: not an x86-64 target");
-    assert!(names.starts_with(&["portable", "limb32"]));
+    assert!(names.starts_with(&["portable", "limb32", "radix28"]));
     assert!(kernels.contains(&Kernel::selected()));
 }
 
@@ -97,7 +97,13 @@ fn the_selected_kernel_is_the_fastest_detected() {
         assert_eq!(Kernel::best(), Kernel::Bmi2Adx(k));
         return;
     }
-    let expected = if cfg!(target_arch = "wasm32") { Kernel::Limb32 } else { Kernel::Portable };
+    let expected = if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
+        Kernel::Radix28
+    } else if cfg!(target_arch = "wasm32") {
+        Kernel::Limb32
+    } else {
+        Kernel::Portable
+    };
     assert_eq!(Kernel::best(), expected);
 }
 

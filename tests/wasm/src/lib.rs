@@ -17,19 +17,28 @@ pub extern "C" fn engine_sign_in(bits: u32) -> u32 {
     support::engine_login(&a, CHALLENGE.get_or_init(support::challenge)).len() as u32
 }
 
-/// [`engine_sign_in`] on the portable 64-bit kernel instead of the selected one.
+/// The kernels by number across the wasm boundary, as `benches/node` names them.
+const KERNELS: [&str; 3] = ["portable", "limb32", "radix28"];
+
+/// [`engine_sign_in`] on kernel number `kernel` of [`KERNELS`]; 0 if this
+/// build has no such kernel.
 #[unsafe(no_mangle)]
-pub extern "C" fn engine_sign_in_portable(bits: u32) -> u32 {
-    let portable = cognito_srp_auth::bench_api::kernels().into_iter().find(|k| k.name() == "portable");
-    portable.map_or(0, |k| k.run(|| engine_sign_in(bits)))
+pub extern "C" fn engine_sign_in_on(bits: u32, kernel: u32) -> u32 {
+    let name = KERNELS.get(kernel as usize).copied().unwrap_or("none");
+    let kernel = cognito_srp_auth::bench_api::kernels().into_iter().find(|k| k.name() == name);
+    kernel.map_or(0, |k| k.run(|| engine_sign_in(bits)))
 }
 
-/// The kernel the engine selected: 1 = portable, 2 = limb32, 3 = another.
+/// The number in [`KERNELS`] of the kernel the engine selected, or
+/// `KERNELS.len()` for another.
 #[unsafe(no_mangle)]
 pub extern "C" fn selected_kernel() -> u32 {
-    match cognito_srp_auth::bench_api::selected_kernel().name() {
-        "portable" => 1,
-        "limb32" => 2,
-        _ => 3,
-    }
+    let name = cognito_srp_auth::bench_api::selected_kernel().name();
+    KERNELS.iter().position(|&k| k == name).unwrap_or(KERNELS.len()) as u32
+}
+
+/// 1 if this module was built with the `simd128` target feature.
+#[unsafe(no_mangle)]
+pub extern "C" fn built_with_simd128() -> u32 {
+    u32::from(cfg!(target_feature = "simd128"))
 }

@@ -29,8 +29,10 @@ fn main() {
 
     let kernels = bench_api::kernels();
     let selected = bench_api::selected_kernel();
-    if cfg!(target_arch = "wasm32") {
-        assert_eq!(selected.name(), "limb32", "wasm32 selects the 32-bit kernel at compile time");
+    if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
+        assert_eq!(selected.name(), "radix28", "wasm32 with simd128 selects the 28-bit-digit kernel");
+    } else if cfg!(target_arch = "wasm32") {
+        assert_eq!(selected.name(), "limb32", "wasm32 without simd128 selects the 32-bit kernel");
     }
     let mut checks = 0;
     for (i, e) in exponents.iter().enumerate() {
@@ -53,8 +55,9 @@ fn main() {
     assert!(bench_api::pow(&[2], &[1; 393]).is_err(), "over 392 bytes is an error");
     let names: Vec<_> = kernels.iter().map(|k| k.name()).collect();
     println!(
-        "{}: kernels exercised: {} (selected: {}); {checks} exponentiations match num-bigint",
+        "{}{}: kernels exercised: {} (selected: {}); {checks} exponentiations match num-bigint",
         std::env::consts::ARCH,
+        if cfg!(target_feature = "simd128") { " with simd128" } else { "" },
         names.join(", "),
         selected.name()
     );
