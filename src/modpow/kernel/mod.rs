@@ -6,6 +6,8 @@
 //! | [`Kernel::Portable`] | 48 × 64 bits, `u128` products | any target; the fallback |
 //! | [`Kernel::Limb32`] | 96 × 32 bits, `u64` products | chosen at compile time on wasm32 |
 //! | [`Kernel::Bmi2Adx`] | 48 × 64 bits, `mulx`/`adcx`/`adox` | x86-64 with BMI2 and ADX, chosen at run time |
+//! | `Kernel::Ifma` | 60 × 52 bits, eight lanes, `vpmadd52luq`/`vpmadd52huq` | x86-64 with AVX-512F and IFMA, chosen at run time (built by Rust ≥ 1.89) |
+//! | [`Kernel::IfmaEmulated`] | the IFMA kernel's algorithm on a scalar emulation of its instructions | every target; tests only, never selected |
 //!
 //! Every kernel computes the same function (values in Montgomery form with
 //! `R = 2^3072` are interchangeable), in time independent of the values.
@@ -13,6 +15,7 @@
 //! sequence fixed by the exponent's length bound; which kernel runs is
 //! public (it depends on the CPU only).
 
+pub(crate) mod ifma;
 mod limb32;
 mod portable;
 mod schoolbook;
@@ -25,6 +28,8 @@ use std::sync::OnceLock;
 use super::mont::{self, LIMBS, Limbs};
 #[cfg(target_arch = "x86_64")]
 pub(crate) use x86_64::Bmi2Adx;
+#[cfg(all(target_arch = "x86_64", avx512_intrinsics))]
+pub(crate) use x86_64::Ifma;
 
 /// One Montgomery kernel that runs on this CPU.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,6 +41,14 @@ pub(crate) enum Kernel {
     /// 64-bit limbs compiled for BMI2 and ADX; holds the detection's proof.
     #[cfg(target_arch = "x86_64")]
     Bmi2Adx(Bmi2Adx),
+    /// 52-bit limbs in AVX-512 lanes, multiplied by IFMA; holds the detection's proof.
+    #[cfg(all(target_arch = "x86_64", avx512_intrinsics))]
+    Ifma(Ifma),
+    /// The IFMA kernel's algorithm on the portable emulation of its
+    /// instructions: what tests run on CPUs without IFMA. Listed by
+    /// [`Kernel::available`] so every kernel test covers it; never
+    /// [`Kernel::best`].
+    IfmaEmulated,
 }
 
 std::thread_local! {
@@ -54,6 +67,10 @@ impl Kernel {
     fn best() -> Kernel {
         static BEST: OnceLock<Kernel> = OnceLock::new();
         *BEST.get_or_init(|| {
+            #[cfg(all(target_arch = "x86_64", avx512_intrinsics))]
+            if let Some(kernel) = Ifma::detect() {
+                return Kernel::Ifma(kernel);
+            }
             #[cfg(target_arch = "x86_64")]
             if let Some(kernel) = Bmi2Adx::detect() {
                 return Kernel::Bmi2Adx(kernel);
@@ -62,13 +79,32 @@ impl Kernel {
         })
     }
 
-    /// Every kernel this CPU runs, the portable one first.
+    /// Every kernel this CPU runs, the portable one first, then the IFMA
+    /// emulation (a test backend).
     pub(crate) fn available() -> Vec<Kernel> {
-        let portable = [Kernel::Portable, Kernel::Limb32];
+        let mut kernels = vec![Kernel::Portable, Kernel::Limb32];
         #[cfg(target_arch = "x86_64")]
-        return portable.into_iter().chain(Bmi2Adx::detect().map(Kernel::Bmi2Adx)).collect();
+        kernels.extend(Bmi2Adx::detect().map(Kernel::Bmi2Adx));
+        #[cfg(all(target_arch = "x86_64", avx512_intrinsics))]
+        kernels.extend(Ifma::detect().map(Kernel::Ifma));
+        kernels.push(Kernel::IfmaEmulated);
+        kernels
+    }
+
+    /// Why the AVX-512 IFMA kernel does not run here, or `None` if it does.
+    pub(crate) fn ifma_missing() -> Option<&'static str> {
+        #[cfg(all(target_arch = "x86_64", avx512_intrinsics))]
+        return Ifma::detect().is_none().then_some("this CPU lacks AVX-512F or AVX-512 IFMA");
+        #[cfg(all(target_arch = "x86_64", not(avx512_intrinsics)))]
+        return Some("built by a Rust older than 1.89, which has no AVX-512 intrinsics");
         #[cfg(not(target_arch = "x86_64"))]
-        portable.to_vec()
+        Some("not an x86-64 target")
+    }
+
+    /// Whether this is a test backend (an emulation) rather than a kernel
+    /// production code may select.
+    pub(crate) fn is_emulation(self) -> bool {
+        self == Kernel::IfmaEmulated
     }
 
     /// A short name, for test output and benchmark tables.
@@ -78,6 +114,9 @@ impl Kernel {
             Kernel::Limb32 => "limb32",
             #[cfg(target_arch = "x86_64")]
             Kernel::Bmi2Adx(_) => "bmi2-adx",
+            #[cfg(all(target_arch = "x86_64", avx512_intrinsics))]
+            Kernel::Ifma(_) => "ifma",
+            Kernel::IfmaEmulated => "ifma-emulated",
         }
     }
 
@@ -103,6 +142,9 @@ impl Kernel {
             Kernel::Limb32 => limb32::mul(a, b),
             #[cfg(target_arch = "x86_64")]
             Kernel::Bmi2Adx(k) => k.mul(a, b),
+            #[cfg(all(target_arch = "x86_64", avx512_intrinsics))]
+            Kernel::Ifma(k) => k.mul(a, b),
+            Kernel::IfmaEmulated => ifma::emulated_mul(a, b),
         }
     }
 
@@ -115,6 +157,9 @@ impl Kernel {
             Kernel::Limb32 => limb32::sqr(a),
             #[cfg(target_arch = "x86_64")]
             Kernel::Bmi2Adx(k) => k.sqr(a),
+            #[cfg(all(target_arch = "x86_64", avx512_intrinsics))]
+            Kernel::Ifma(k) => k.sqr(a),
+            Kernel::IfmaEmulated => ifma::emulated_sqr(a),
         }
     }
 
