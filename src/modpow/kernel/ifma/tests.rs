@@ -189,26 +189,46 @@ fn count(log: &[&str], name: &str) -> usize {
     log.iter().filter(|&&n| n == name).count()
 }
 
-/// The figures BENCHMARKS.md quotes: per round of 60, eight `vpmadd52luq`
-/// for `a·b_i`, one for `m`, eight for `N·m`, and sixteen `vpmadd52huq`.
+/// The figures BENCHMARKS.md quotes. A product: per round of 60, eight
+/// `vpmadd52luq` for `a·b_i`, one for `m`, eight for `N·m`, and sixteen
+/// `vpmadd52huq`. A square skips, in round `i`, the `i / 8` vectors below
+/// digit `i`: 196 vectors in all, each a low and a high multiply-add.
 #[test]
-fn a_product_and_a_square_each_run_1980_multiply_adds() {
+fn a_product_runs_1980_multiply_adds_and_a_square_1588() {
     let a = limbs_from_be_bytes(&[0xa5; 384][..383]);
-    for (what, (log, out)) in
-        [("multiply", instructions(|l| mont_mul(l, &a, &a))), ("square", instructions(|l| mont_sqr(l, &a)))]
-    {
+    let skipped: usize = (0..DIGITS).map(|i| i / LANES).sum();
+    assert_eq!(skipped, 196);
+    for (what, (log, out), expected) in [
+        ("multiply", instructions(|l| mont_mul(l, &a, &a)), (60 * 17, 60 * 16)),
+        ("square", instructions(|l| mont_sqr(l, &a)), (60 * 17 - skipped, 60 * 16 - skipped)),
+    ] {
         assert_eq!(out, emulated_mul(&a, &a), "{what}: the logged run computes the product");
         let (lo, hi) = (count(&log, "vpmadd52luq"), count(&log, "vpmadd52huq"));
         println!(
-            "IFMA {what}: {lo} vpmadd52luq + {hi} vpmadd52huq, {} valignq, {} vpermq, {} instructions in all",
+            "IFMA {what}: {lo} vpmadd52luq + {hi} vpmadd52huq = {}, {} valignq, {} vpermq, {} vector instructions in all",
+            lo + hi,
             count(&log, "valignq"),
             count(&log, "vpermq"),
             log.len()
         );
-        assert_eq!((lo, hi), (60 * 17, 60 * 16), "{what}");
+        assert_eq!((lo, hi), expected, "{what}");
         assert_eq!(count(&log, "valignq"), 60 * 8, "{what}");
         assert_eq!(count(&log, "vpermq"), 60, "{what}");
     }
+}
+
+#[test]
+fn doubling_digits_doubles_the_value() {
+    let mut runner = proptest::test_runner::TestRunner::default();
+    runner
+        .run(&random_below_n(), |a| {
+            let digits = to_digits(&a, 24);
+            let twice = doubled(&digits);
+            prop_assert!(twice.iter().all(|&d| d <= MASK));
+            prop_assert_eq!(big_digits(&twice), big_digits(&digits) * 2u8);
+            Ok(())
+        })
+        .expect("2a in digits");
 }
 
 #[test]
