@@ -33,10 +33,11 @@
 //! One carry pass at the end normalises.
 //!
 //! # Constant time
-//! The instruction sequence is fixed (no branch, every index a loop
-//! counter); the conversions and the final subtraction are masked scalar
-//! code. A test records the lane operations for many operands and finds
-//! them identical.
+//! The instruction sequence is fixed: every branch and index depends on
+//! the round or lane number only (a square builds each round's row from
+//! them), the conversions are shifts at fixed positions and the final
+//! subtraction a masked select. A test records the lane operations for
+//! many operands and finds them identical.
 
 use subtle::{Choice, ConditionallySelectable};
 
@@ -250,8 +251,9 @@ fn almost_montgomery<L: Lanes>(l: L, b: &Digits, rows: &impl Rows<L>) -> Digits 
     out
 }
 
-/// `2a` in digits (below `2^3120` when `a` is a square's operand, below
-/// `2^3096`): digit `j` is `2a_j mod 2^52` plus the bit `a_{j-1}` shifted out.
+/// `2a` in digits, for `a` below `2^3119` (a square's operand is below
+/// `2^3096`): digit `j` is `2a_j mod 2^52` plus the bit that doubling
+/// `a_{j-1}` shifted out.
 fn doubled(a: &Digits) -> Digits {
     core::array::from_fn(|j| ((a[j] << 1) & MASK) | j.checked_sub(1).map_or(0, |below| a[below] >> (DIGIT_BITS - 1)))
 }
