@@ -7,9 +7,16 @@ use crate::modpow::{self, Exponent, Residue};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Kernel(modpow::Kernel);
 
-/// Every kernel this CPU runs, the portable one first.
+/// Every kernel this CPU runs, the portable one first, then the IFMA
+/// kernel's emulation (see [`Kernel::is_emulation`]).
 pub fn kernels() -> Vec<Kernel> {
     modpow::Kernel::available().into_iter().map(Kernel).collect()
+}
+
+/// Why the AVX-512 IFMA kernel does not run here (this CPU or this
+/// compiler), or `None` when it does.
+pub fn ifma_missing() -> Option<&'static str> {
+    modpow::Kernel::ifma_missing()
 }
 
 /// The kernel the engine picks on this CPU (or the one [`Kernel::run`] set).
@@ -37,9 +44,15 @@ fn exponent(bytes: &[u8]) -> Result<Exponent, ExponentTooLong> {
 }
 
 impl Kernel {
-    /// `portable`, `limb32` or `bmi2-adx`.
+    /// `portable`, `limb32`, `bmi2-adx`, `ifma` or `ifma-emulated`.
     pub fn name(self) -> &'static str {
         self.0.name()
+    }
+
+    /// Whether this runs a kernel's algorithm on an emulation of its
+    /// instructions (for tests: never selected, not worth timing).
+    pub fn is_emulation(self) -> bool {
+        self.0.is_emulation()
     }
 
     /// Runs `f` (a whole sign-in, say) with this kernel doing every

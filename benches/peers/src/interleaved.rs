@@ -29,7 +29,8 @@ fn median(values: &mut [f64]) -> f64 {
 }
 
 /// Times every entry `rounds` times round-robin and prints the medians of
-/// time and of the per-round ratio to `entries[reference]`.
+/// time and of the per-round ratio to `entries[reference]`, then a row for
+/// the IFMA kernel if it could not run.
 fn group(title: &str, rounds: usize, reference: usize, mut entries: Vec<Entry<'_>>) {
     for e in entries.iter_mut() {
         (e.run)(); // warm-up: tables, caches, the comb's one-time build
@@ -56,11 +57,15 @@ fn group(title: &str, rounds: usize, reference: usize, mut entries: Vec<Entry<'_
         let ms = median(&mut times[i].clone());
         println!("| {} | {:.3} | {:.3} |", e.name, ms, median(&mut ratios));
     }
+    if let Some(why) = bench_api::ifma_missing() {
+        println!("| engine, ifma | not run: {why} | — |");
+    }
 }
 
 fn main() {
     let rounds: usize = std::env::args().nth(1).map_or(31, |r| r.parse().expect("rounds"));
-    let kernels = bench_api::kernels();
+    // Emulations are for tests: timing one says nothing about a CPU.
+    let kernels: Vec<_> = bench_api::kernels().into_iter().filter(|k| !k.is_emulation()).collect();
     println!(
         "kernels: {} (selected: {}); {rounds} rounds",
         kernels.iter().map(|k| k.name()).collect::<Vec<_>>().join(", "),

@@ -7,6 +7,8 @@
 //! | [`Kernel::Limb32`] | 96 × 32 bits, `u64` products | chosen at compile time on wasm32 without `simd128` |
 //! | [`Kernel::Radix28`] | 110 × 28 bits, `u64` column sums | chosen at compile time on wasm32 with `simd128` |
 //! | [`Kernel::Bmi2Adx`] | 48 × 64 bits, `mulx`/`adcx`/`adox` | x86-64 with BMI2 and ADX, chosen at run time |
+//! | `Kernel::Ifma` | 60 × 52 bits, eight lanes, `vpmadd52luq`/`vpmadd52huq` | x86-64 with AVX-512F and IFMA, chosen at run time (built by Rust ≥ 1.89) |
+//! | [`Kernel::IfmaEmulated`] | the IFMA kernel's algorithm on a scalar emulation of its instructions | every target; tests only, never selected |
 //!
 //! Every kernel computes the same function (values in Montgomery form with
 //! `R = 2^3072` are interchangeable), in time independent of the values.
@@ -14,6 +16,7 @@
 //! sequence fixed by the exponent's length bound; which kernel runs is
 //! public (it depends on the CPU only).
 
+pub(crate) mod ifma;
 mod limb32;
 mod portable;
 mod radix28;
@@ -27,6 +30,8 @@ use std::sync::OnceLock;
 use super::mont::{self, LIMBS, Limbs};
 #[cfg(target_arch = "x86_64")]
 pub(crate) use x86_64::Bmi2Adx;
+#[cfg(all(target_arch = "x86_64", avx512_intrinsics))]
+pub(crate) use x86_64::Ifma;
 
 /// One Montgomery kernel that runs on this CPU.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +46,14 @@ pub(crate) enum Kernel {
     /// 64-bit limbs compiled for BMI2 and ADX; holds the detection's proof.
     #[cfg(target_arch = "x86_64")]
     Bmi2Adx(Bmi2Adx),
+    /// 52-bit limbs in AVX-512 lanes, multiplied by IFMA; holds the detection's proof.
+    #[cfg(all(target_arch = "x86_64", avx512_intrinsics))]
+    Ifma(Ifma),
+    /// The IFMA kernel's algorithm on the portable emulation of its
+    /// instructions: what tests run on CPUs without IFMA. Listed by
+    /// [`Kernel::available`] so every kernel test covers it; never
+    /// [`Kernel::best`].
+    IfmaEmulated,
 }
 
 std::thread_local! {
@@ -73,6 +86,10 @@ impl Kernel {
     fn best() -> Kernel {
         static BEST: OnceLock<Kernel> = OnceLock::new();
         *BEST.get_or_init(|| {
+            #[cfg(all(target_arch = "x86_64", avx512_intrinsics))]
+            if let Some(kernel) = Ifma::detect().filter(|ifma| ifma_agrees_with_portable(*ifma)) {
+                return Kernel::Ifma(kernel);
+            }
             #[cfg(target_arch = "x86_64")]
             if let Some(kernel) = Bmi2Adx::detect() {
                 return Kernel::Bmi2Adx(kernel);
@@ -81,13 +98,32 @@ impl Kernel {
         })
     }
 
-    /// Every kernel this CPU runs, the portable one first.
+    /// Every kernel this CPU runs, the portable one first, then the IFMA
+    /// emulation (a test backend).
     pub(crate) fn available() -> Vec<Kernel> {
-        let portable = [Kernel::Portable, Kernel::Limb32, Kernel::Radix28];
+        let mut kernels = vec![Kernel::Portable, Kernel::Limb32, Kernel::Radix28];
         #[cfg(target_arch = "x86_64")]
-        return portable.into_iter().chain(Bmi2Adx::detect().map(Kernel::Bmi2Adx)).collect();
+        kernels.extend(Bmi2Adx::detect().map(Kernel::Bmi2Adx));
+        #[cfg(all(target_arch = "x86_64", avx512_intrinsics))]
+        kernels.extend(Ifma::detect().map(Kernel::Ifma));
+        kernels.push(Kernel::IfmaEmulated);
+        kernels
+    }
+
+    /// Why the AVX-512 IFMA kernel does not run here, or `None` if it does.
+    pub(crate) fn ifma_missing() -> Option<&'static str> {
+        #[cfg(all(target_arch = "x86_64", avx512_intrinsics))]
+        return Ifma::detect().is_none().then_some("this CPU lacks AVX-512F or AVX-512 IFMA");
+        #[cfg(all(target_arch = "x86_64", not(avx512_intrinsics)))]
+        return Some("built by a Rust older than 1.89, which has no AVX-512 intrinsics");
         #[cfg(not(target_arch = "x86_64"))]
-        portable.to_vec()
+        Some("not an x86-64 target")
+    }
+
+    /// Whether this is a test backend (an emulation) rather than a kernel
+    /// production code may select.
+    pub(crate) fn is_emulation(self) -> bool {
+        self == Kernel::IfmaEmulated
     }
 
     /// A short name, for test output and benchmark tables.
@@ -98,6 +134,9 @@ impl Kernel {
             Kernel::Radix28 => "radix28",
             #[cfg(target_arch = "x86_64")]
             Kernel::Bmi2Adx(_) => "bmi2-adx",
+            #[cfg(all(target_arch = "x86_64", avx512_intrinsics))]
+            Kernel::Ifma(_) => "ifma",
+            Kernel::IfmaEmulated => "ifma-emulated",
         }
     }
 
@@ -124,6 +163,9 @@ impl Kernel {
             Kernel::Radix28 => radix28::mul(a, b),
             #[cfg(target_arch = "x86_64")]
             Kernel::Bmi2Adx(k) => k.mul(a, b),
+            #[cfg(all(target_arch = "x86_64", avx512_intrinsics))]
+            Kernel::Ifma(k) => k.mul(a, b),
+            Kernel::IfmaEmulated => ifma::emulated_mul(a, b),
         }
     }
 
@@ -137,6 +179,9 @@ impl Kernel {
             Kernel::Radix28 => radix28::sqr(a),
             #[cfg(target_arch = "x86_64")]
             Kernel::Bmi2Adx(k) => k.sqr(a),
+            #[cfg(all(target_arch = "x86_64", avx512_intrinsics))]
+            Kernel::Ifma(k) => k.sqr(a),
+            Kernel::IfmaEmulated => ifma::emulated_sqr(a),
         }
     }
 
@@ -151,6 +196,18 @@ impl Kernel {
         one[0] = 1;
         self.mul(a, &one)
     }
+}
+
+/// A known answer the IFMA kernel must give before it is selected: a
+/// multiply and a square of fixed values, against the portable kernel.
+/// Its intrinsics cannot run on every machine the project tests on, so a
+/// CPU where they misbehave falls back to BMI2/ADX instead of computing
+/// wrong sign-ins. (Public values only; it runs once, untraced.)
+#[cfg(all(target_arch = "x86_64", avx512_intrinsics))]
+fn ifma_agrees_with_portable(ifma: Ifma) -> bool {
+    let a = mont::R2;
+    let b = portable::sqr(&mont::R2);
+    ifma.mul(&a, &b) == portable::mul(&a, &b) && ifma.sqr(&b) == portable::sqr(&b)
 }
 
 #[cfg(test)]

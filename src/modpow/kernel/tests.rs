@@ -70,7 +70,12 @@ fn kernels_exercised_on_this_cpu() {
     }
     #[cfg(not(target_arch = "x86_64"))]
     println!("skipped bmi2-adx: not an x86-64 target");
+    match Kernel::ifma_missing() {
+        Some(why) => println!("skipped ifma: {why}; its algorithm ran as ifma-emulated"),
+        None => assert!(names.contains(&"ifma"), "IFMA detected, so listed"),
+    }
     assert!(names.starts_with(&["portable", "limb32", "radix28"]));
+    assert_eq!(names.last(), Some(&"ifma-emulated"));
     assert!(kernels.contains(&Kernel::selected()));
 }
 
@@ -92,6 +97,12 @@ fn every_kernel_is_exact_on_the_edges() {
 
 #[test]
 fn the_selected_kernel_is_the_fastest_detected() {
+    assert!(!Kernel::best().is_emulation(), "an emulation is never selected");
+    #[cfg(all(target_arch = "x86_64", avx512_intrinsics))]
+    if let Some(k) = Ifma::detect() {
+        assert_eq!(Kernel::best(), Kernel::Ifma(k));
+        return;
+    }
     #[cfg(target_arch = "x86_64")]
     if let Some(k) = Bmi2Adx::detect() {
         assert_eq!(Kernel::best(), Kernel::Bmi2Adx(k));

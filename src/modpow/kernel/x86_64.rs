@@ -4,10 +4,16 @@
 //! two independent carry chains, CF and OF), about five instructions per
 //! multiply-accumulate where the portable kernel needs about ten.
 //!
-//! The one module of the crate that allows `unsafe`: executing these
-//! instructions is sound only on a CPU that has them, which the compiler
-//! cannot check; [`Bmi2Adx`] carries the proof of run-time detection.
+//! The one module of the crate that allows `unsafe` (with its child
+//! `avx512`, the AVX-512 IFMA kernel): executing these instructions is
+//! sound only on a CPU that has them, which the compiler cannot check;
+//! [`Bmi2Adx`] and `Ifma` carry the proof of run-time detection.
 #![allow(unsafe_code)]
+
+#[cfg(avx512_intrinsics)]
+mod avx512;
+#[cfg(avx512_intrinsics)]
+pub(crate) use avx512::Ifma;
 
 use core::arch::asm;
 
