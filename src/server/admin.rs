@@ -12,6 +12,8 @@ use rand_core::CryptoRng;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use zeroize::Zeroizing;
+
 use super::Message;
 use super::Service;
 use super::fault::{Fault, fault, pool_not_found, service_error, user_not_found};
@@ -156,7 +158,7 @@ impl Service {
             .map_err(|_| service_error(fault("InvalidParameterException", "totp_secret is not Base32")))?;
         let pool = self.pools.get_mut(pool.as_str()).ok_or_else(|| service_error(pool_not_found()))?;
         let user = pool.users.get_mut(username).ok_or_else(|| service_error(user_not_found()))?;
-        user.totp_secret = Some(seed.key().to_vec());
+        user.totp_secret = Some(Zeroizing::new(seed.key().to_vec()));
         Ok(())
     }
 

@@ -5,6 +5,8 @@ use rand_core::CryptoRng;
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
+use zeroize::Zeroizing;
+
 use super::Service;
 use super::fault::{Fault, fault, not_authorized};
 use super::random::random_bytes;
@@ -90,7 +92,7 @@ impl Service {
             Some(sent) => bool::from(sent.as_bytes().ct_eq(given.as_bytes())),
             None => {
                 let user = pool.users.get(&username);
-                let secret = user.and_then(|u| u.totp_secret.as_deref()).unwrap_or_default();
+                let secret = user.and_then(|u| u.totp_secret.as_deref()).map(Vec::as_slice).unwrap_or_default();
                 let last = user.and_then(|u| u.totp_last_step);
                 let step = totp_step(secret, given, reply.flow.now).filter(|step| last.is_none_or(|last| *step > last));
                 if let Some(step) = step
@@ -134,7 +136,7 @@ impl Service {
         &mut self,
         reply: &Reply<'_>,
         username: String,
-        verified: Option<(Vec<u8>, i64)>,
+        verified: Option<(Zeroizing<Vec<u8>>, i64)>,
         rng: &mut R,
     ) -> Result<Value, Fault> {
         if let Some((secret, step)) = verified {
@@ -173,7 +175,7 @@ impl Service {
         rng: &mut R,
     ) -> Result<Value, Fault> {
         let mut session = self.setup_session(request.session.as_ref(), now)?;
-        let secret = random_bytes::<20, R>(rng).to_vec();
+        let secret = Zeroizing::new(random_bytes::<20, R>(rng).to_vec());
         let code = totp::base32(&secret);
         if let Pending::MfaSetup { secret: slot, verified_step, .. } = &mut session.pending {
             (*slot, *verified_step) = (Some(secret), None);

@@ -7,6 +7,8 @@ use std::time::Duration;
 use rand_core::CryptoRng;
 use subtle::ConstantTimeEq;
 
+use zeroize::Zeroizing;
+
 use super::Service;
 use super::devices::Device;
 use super::fault::{Fault, fault, not_authorized, service_error};
@@ -138,7 +140,7 @@ pub(super) struct User {
     pub(super) verifier: Residue,
     pub(super) temporary: bool,
     pub(super) attributes: HashMap<String, String>,
-    pub(super) totp_secret: Option<Vec<u8>>,
+    pub(super) totp_secret: Option<Zeroizing<Vec<u8>>>,
     pub(super) sms_mfa: bool,
     pub(super) email_mfa: bool,
     pub(super) lockout: Lockout,
@@ -256,7 +258,7 @@ impl Service {
         rng: &mut R,
     ) -> Option<String> {
         let user = self.pools.get_mut(pool.as_str())?.users.get_mut(username)?;
-        let secret = random_bytes::<20, R>(rng).to_vec();
+        let secret = Zeroizing::new(random_bytes::<20, R>(rng).to_vec());
         let code = totp::base32(&secret);
         user.totp_secret = Some(secret);
         Some(code)

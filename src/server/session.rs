@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use rand_core::CryptoRng;
 use serde_json::{Value, json};
 
+use zeroize::Zeroizing;
+
 use super::Service;
 use super::fault::{Fault, not_authorized};
 use super::random::random_bytes;
@@ -83,7 +85,7 @@ pub(super) enum Pending {
     /// VerifySoftwareToken accepted.
     MfaSetup {
         username: String,
-        secret: Option<Vec<u8>>,
+        secret: Option<Zeroizing<Vec<u8>>>,
         verified_step: Option<i64>,
     },
     Custom {
