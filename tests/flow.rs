@@ -522,6 +522,16 @@ fn select_mfa_type_sms_and_email_codes() {
     let again = sign_in.answer(Answer::Code("000000".into()), &mut rand::rng()).expect("answer again");
     assert_eq!(request_body(&again)["ChallengeResponses"]["SMS_MFA_CODE"], "000000");
     assert_eq!(request_body(&again)["Session"], "s3");
+
+    // Too many wrong codes: Cognito ends the session, and no answer can help now.
+    let error = receive(
+        &mut sign_in,
+        service_error("NotAuthorizedException", "Invalid session for the user, session can only be used once."),
+    )
+    .expect_err("session ended");
+    assert!(matches!(&error, Error::Service(s) if s.kind() == &ServiceErrorKind::NotAuthorized), "{error:?}");
+    assert_eq!(sign_in.pending_prompt(), None, "the prompt is not put back on a dead session");
+    assert_eq!(sign_in.answer(Answer::Code("111111".into()), &mut rand::rng()).map(drop), Err(Error::OutOfOrder));
 }
 
 #[test]

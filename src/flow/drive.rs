@@ -41,6 +41,9 @@ pub trait Interaction {
 ///
 /// A refused answer to a prompt is asked again, with the refusal; once
 /// tokens have arrived no failure loses them (see [`SignIn::interrupt`]).
+///
+/// Not on `wasm32-unknown-unknown`, which has no OS RNG: use
+/// [`drive_with_rng`] there.
 #[cfg(not(all(target_family = "wasm", target_os = "unknown")))]
 pub fn drive<S, I, C>(sign_in: SignIn, send: S, interaction: &mut I, now: C) -> Result<SignedIn, Error>
 where
@@ -84,7 +87,8 @@ where
 /// `send` takes each request by value and returns a future of its HTTP
 /// status and body: `|request| async move { post(&request).await }`. The
 /// future this returns is `Send` whenever `send`, its futures and the
-/// interaction's answers are.
+/// interaction's answers are. Not on `wasm32-unknown-unknown`: use
+/// [`drive_async_with_rng`] there.
 #[cfg(not(all(target_family = "wasm", target_os = "unknown")))]
 pub async fn drive_async<S, F, I, C>(sign_in: SignIn, send: S, interaction: &mut I, now: C) -> Result<SignedIn, Error>
 where

@@ -294,7 +294,9 @@ impl SignIn {
     /// Reads the response to the last request: its HTTP status and body.
     ///
     /// On an error the sign-in ends, except where it can go on: a refused
-    /// answer to a prompt puts the prompt back (answer again). Once tokens
+    /// answer to a prompt puts the prompt back (answer again: see
+    /// [`pending_prompt`](Self::pending_prompt)), unless the service says
+    /// `NotAuthorized` (the session is over). Once tokens
     /// have arrived nothing fails: ConfirmDevice and UpdateDeviceStatus
     /// outcomes, failures included, end in [`Step::Done`].
     pub fn receive<R: CryptoRng + ?Sized>(
@@ -436,7 +438,12 @@ impl SignIn {
                 return self.start(rng).map(Step::Send);
             }
         }
-        if let Some(prompt) = outstanding.prompt {
+        // A refused answer (a wrong code, a weak new password) may be given
+        // again; NotAuthorized means the session is over (too many wrong
+        // codes, expired), so the sign-in ends instead of asking in vain.
+        if let Some(prompt) = outstanding.prompt
+            && error.kind() != &ServiceErrorKind::NotAuthorized
+        {
             self.state = State::Prompted(prompt);
         }
         Err(Error::Service(error))
