@@ -26,6 +26,11 @@
 //!     let (status, body) = send(&request);
 //!     let step = match sign_in.receive(status, &body, Timestamp::now(), &mut rng) {
 //!         Ok(step) => step,
+//!         // A refused answer (a mistyped code): the same prompt is out again.
+//!         Err(error) if sign_in.pending_prompt().is_some() => {
+//!             eprintln!("{error}: try again");
+//!             sign_in.next_step(&mut rng)?
+//!         }
 //!         Err(error) => { eprintln!("sign-in failed: {error}"); break; }
 //!     };
 //!     match step {
