@@ -28,16 +28,20 @@ impl Parameters {
     /// Sets `name`. A value moved in as a `String` keeps its buffer, so the
     /// one that is wiped is the only copy.
     pub(super) fn insert(&mut self, name: impl Into<Cow<'static, str>>, value: impl Into<String>) {
-        let (name, value) = (name.into(), Zeroizing::new(value.into()));
-        match self.0.iter_mut().find(|(known, _)| *known == name) {
-            Some((_, old)) => *old = value,
-            None => self.0.push((name, value)),
+        self.set(name.into(), Zeroizing::new(value.into()));
+    }
+
+    /// Moves `other`'s values in (no copy of them is made).
+    pub(super) fn extend(&mut self, other: Parameters) {
+        for (name, value) in other.0 {
+            self.set(name, value);
         }
     }
 
-    pub(super) fn extend(&mut self, other: Parameters) {
-        for (name, value) in other.0 {
-            self.insert(name, value.as_str());
+    fn set(&mut self, name: Cow<'static, str>, value: Zeroizing<String>) {
+        match self.0.iter_mut().find(|(known, _)| *known == name) {
+            Some((_, old)) => *old = value,
+            None => self.0.push((name, value)),
         }
     }
 
