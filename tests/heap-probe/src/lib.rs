@@ -253,8 +253,14 @@ impl Recording {
     /// The freed blocks that contain `needle`, each as its size and a
     /// printable excerpt around the needle: to find where a copy came from.
     pub fn freed_blocks_showing(&self, needle: &[u8]) -> Vec<(usize, String)> {
-        let found: Vec<Vec<u8>> = with_state(|state| {
-            state.freed_records().filter(|block| contains(block, needle)).map(<[u8]>::to_vec).collect()
+        // A free inside `with_state` would wait for the lock it holds, so
+        // the list is sized first and never grows (never frees) while locked.
+        let count = self.freed_blocks_containing(needle);
+        let mut found: Vec<Vec<u8>> = Vec::with_capacity(count);
+        with_state(|state| {
+            for block in state.freed_records().filter(|block| contains(block, needle)) {
+                found.push(block.to_vec());
+            }
         });
         found
             .iter()
