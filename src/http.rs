@@ -85,7 +85,8 @@ impl HttpTransport {
         let status = response.status().as_u16();
         // Read through a buffer that leaves no copy of the tokens behind
         // (the drivers wipe the body once the machine has read it).
-        let mut reader = response.body_mut().with_config().limit(MAX_BODY as u64).reader();
+        // The limit is `read_body`'s, so that going over it is `BodyTooLarge`.
+        let mut reader = response.body_mut().as_reader();
         match json_buffer::read_body(&mut reader, MAX_BODY) {
             Ok(Some(body)) => Ok((status, body)),
             Ok(None) => Err(Error::Transport(TransportError::new(
